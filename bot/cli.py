@@ -1,0 +1,77 @@
+"""The `newsbot` command: settings from env/.env, flags on top; errors as one line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated
+
+import typer
+
+from bot import cli_index
+from bot.context import AppContext
+from index.errors import NewsbotError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Answers questions about a collection of news articles, with verbatim sources.",
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    ctx.obj = AppContext(debug=debug)
+
+
+cli_index.register(app)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        app(standalone_mode=False)
+    except NewsbotError as exc:
+        if debug:
+            raise
+        typer.echo(f"newsbot: {exc}", err=True)
+        raise SystemExit(1) from None
+    except FileNotFoundError as exc:
+        if debug:
+            raise
+        typer.echo(f"newsbot: {exc}", err=True)
+        raise SystemExit(2) from None
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        raise SystemExit(130) from None
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        if isinstance(exc, click.exceptions.Exit):
+            raise SystemExit(exc.exit_code) from None
+        if debug:
+            raise
+        message = str(exc)
+        message = message if len(message) <= 300 else message[:300] + "…"
+        typer.echo(
+            f"newsbot: unexpected error: {type(exc).__name__}: {message} (rerun with --debug)",
+            err=True,
+        )
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""The answer contract shared by the answerer, the CLI and the Slack adapter (see DESIGN.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+
+class Citation(BaseModel):
+    """One numbered source of an answer: a verbatim quote from one cleaned article."""
+
+    n: int
+    source: str = Field(description="File name or URL of the article.")
+    title: str = ""
+    outlet: str | None = None
+    published: str | None = Field(default=None, description="ISO date, e.g. 2025-04-10.")
+    quote: str = Field(description="Verbatim passage from the cleaned article text.")
+    score: float = 0.0
+    also_reported_by: list[str] = Field(
+        default_factory=list, description="Other outlets/sources carrying the same story."
+    )
+    passage: str = Field(default="", description="The whole retrieved passage the quote sits in.")
+
+
+class ConflictVersion(BaseModel):
+    """One value reported for the asked quantity, with the citation that carries it."""
+
+    value: str
+    n: int
+
+
+class Conflict(BaseModel):
+    """Sources that give different values for what the question asks."""
+
+    about: str
+    versions: list[ConflictVersion]
+
+
+class Answer(BaseModel):
+    """What the bot says to a question; serialised as the DESIGN.md answer JSON."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    related: list[Citation] = Field(
+        default_factory=list,
+        description="Closest passages when abstaining: related reading, not an answer.",
+    )
+    note: str | None = Field(default=None, description="One-line remark, e.g. an LLM fallback.")
+    standalone_question: str | None = Field(
+        default=None, description="The question as rewritten from the conversation, if it was."
+    )
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange of a conversation: what was asked and what was answered."""
+
+    question: str
+    answer: str = ""
+
+
+class Answerer(Protocol):
+    """Anything that answers a question about the articles (extractive or LLM-backed)."""
+
+    def answer(
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        since: date | None = None,
+        until: date | None = None,
+    ) -> Answer:
+        """Answer `question`, using earlier turns of the conversation for follow-ups."""
+        ...

@@ -1,0 +1,112 @@
+"""The one surface `bot/` uses: build or open an index, ingest files, report stats, search."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from index.clean import CLEANER_VERSION
+from index.config import IndexConfig
+from index.embed import Embedder, make_embedder
+from index.errors import IndexNotBuiltError, IngestLockedError
+from index.ingest import Ingestor, IngestReport, Progress
+from index.store import Collections, collection_name, open_client
+
+CHUNKER_VERSION = "1"
+
+
+class NewsIndex:
+    """Articles in Chroma: `ingest` writes, `stats` and `search` read."""
+
+    def __init__(
+        self, config: IndexConfig, *, embedder: Embedder | None = None, client: Any = None
+    ) -> None:
+        self.config = config
+        self._embedder = embedder
+        self._client = client
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        """The embedding model (loaded on first use)."""
+        return self._embedder or make_embedder(self.config.embed_model)
+
+    @cached_property
+    def collection_name(self) -> str:
+        """Chroma collection name, derived from everything that shaped the vectors."""
+        return collection_name(
+            self.config.collection_prefix,
+            {
+                "model": self.config.embed_model,
+                "chunk": self.config.chunk_tokens,
+                "overlap": self.config.chunk_overlap,
+                "cleaner": CLEANER_VERSION,
+                "chunker": CHUNKER_VERSION,
+            },
+        )
+
+    @property
+    def location(self) -> str:
+        """Where the store lives: a folder or a server URL."""
+        return self.config.chroma_url or str(self.config.home / "chroma")
+
+    @cached_property
+    def client(self) -> Any:
+        """The Chroma client (embedded or HTTP)."""
+        return self._client or open_client(home=self.config.home, chroma_url=self.config.chroma_url)
+
+    def collections(self, *, create: bool = False) -> Collections:
+        """The chunk and document collections; IndexNotBuiltError if absent and not `create`."""
+        if not create:
+            existing = {getattr(c, "name", c) for c in self.client.list_collections()}
+            if self.collection_name not in existing:
+                raise IndexNotBuiltError(
+                    f"no index '{self.collection_name}' at {self.location}: "
+                    "run `newsbot ingest PATH` first"
+                )
+        return Collections(self.client, self.collection_name, create=create)
+
+    def ingest(
+        self, paths: Sequence[Path], *, prune: bool = False, progress: Progress | None = None
+    ) -> IngestReport:
+        """Add/update/prune articles; one ingest per index at a time."""
+        lock_dir = self.config.home / "locks"
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(lock_dir / f"{self.collection_name}.lock"))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout as exc:
+            raise IngestLockedError(
+                "another `newsbot ingest` is writing to this index; wait for it to finish"
+            ) from exc
+        try:
+            ingestor = Ingestor(
+                self.collections(create=True),
+                self.embedder,
+                chunk_tokens=self.config.chunk_tokens,
+                chunk_overlap=self.config.chunk_overlap,
+                max_file_bytes=self.config.max_file_bytes,
+            )
+            return ingestor.run(paths, prune=prune, progress=progress)
+        finally:
+            lock.release()
+
+    def stats(self) -> dict[str, Any]:
+        """Counts and configuration of the index."""
+        cols = self.collections()
+        records = [m for m in cols.all_docs().values() if m.get("state") == "complete"]
+        articles = {m.get("article_id"): m for m in records}
+        return {
+            "documents": len(records),
+            "articles": len(articles),
+            "chunks": cols.count_chunks(),
+            "tokens": sum(int(m.get("tokens", 0)) for m in articles.values()),
+            "stories": len({m.get("story_id") for m in records}),
+            "dated": sum(1 for m in articles.values() if m.get("published")),
+            "embedding_model": self.config.embed_model,
+            "collection": self.collection_name,
+            "store": self.location,
+        }

@@ -1,0 +1,19 @@
+"""What the index side needs to know, passed in by its caller (no global settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """Storage location, embedding model and chunking: everything that shapes the index."""
+
+    home: Path
+    chroma_url: str | None = None
+    collection_prefix: str = "news"
+    embed_model: str = "all-MiniLM-L6-v2"
+    chunk_tokens: int = 200
+    chunk_overlap: int = 40
+    max_file_bytes: int = 5 * 1024 * 1024

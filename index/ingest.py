@@ -1,0 +1,399 @@
+"""Ingest: files on disk -> cleaned, dated, de-duplicated, chunked, embedded records in Chroma.
+
+Crash safety (kill -9 at any point): a source's record is written `pending` before its chunks
+and turned `complete` only after its chunks are written and the chunks of the version it replaces
+are gone. Chunk ids are deterministic (article hash + position) and written with upsert. A run
+first rolls back whatever an interrupted run left pending, so nothing is duplicated or orphaned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.chunk import Chunk, chunk_text
+from index.clean import CleanedArticle, clean_article
+from index.dedupe import (
+    Fingerprint,
+    StoryCandidate,
+    bytes_hash,
+    choose_story,
+    content_hash,
+    fingerprint,
+)
+from index.embed import Embedder
+from index.errors import UnsupportedFileError
+from index.html import clean_html
+from index.load import ArticleFile, find_files, read_article
+from index.store import Collections
+
+Progress = Callable[[int, int, str], None]
+BATCH_ARTICLES = 64  # articles embedded per model call: big, length-sorted batches are fastest
+STORY_NEIGHBOURS = 5
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did; printed as the summary (`--json`: one object)."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    duplicates: list[dict[str, str]] = field(default_factory=list)
+    recovered: int = 0
+    stories: int = 0
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready summary."""
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "unchanged": self.unchanged,
+            "removed": len(self.removed),
+            "skipped": self.skipped,
+            "duplicates": self.duplicates,
+            "recovered": self.recovered,
+            "stories": self.stories,
+            "chunks_embedded": self.chunks_embedded,
+            "seconds": round(self.seconds, 2),
+            "added_sources": self.added,
+            "updated_sources": self.updated,
+            "removed_sources": self.removed,
+        }
+
+
+@dataclass
+class _Prepared:
+    file: ArticleFile
+    record_id: str
+    file_hash: str
+    article: CleanedArticle
+    article_id: str
+    previous: dict[str, Any] | None
+    chunks: list[Chunk] = field(default_factory=list)
+
+
+def record_id(path: Path) -> str:
+    """Id of a source's record: stable for one absolute path."""
+    return hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:20]
+
+
+def day_number(day: date | None) -> int:
+    """Dates as YYYYMMDD integers so Chroma range filters ($gte/$lte) work; 0 = unknown."""
+    return day.year * 10000 + day.month * 100 + day.day if day else 0
+
+
+class Ingestor:
+    """Runs one ingest against a pair of collections with an embedding model."""
+
+    def __init__(
+        self,
+        collections: Collections,
+        embedder: Embedder,
+        *,
+        chunk_tokens: int,
+        chunk_overlap: int,
+        max_file_bytes: int,
+    ) -> None:
+        self._cols = collections
+        self._embedder = embedder
+        self._chunk_tokens = chunk_tokens
+        self._chunk_overlap = chunk_overlap
+        self._max_file_bytes = max_file_bytes
+
+    def run(
+        self, paths: Sequence[Path], *, prune: bool = False, progress: Progress | None = None
+    ) -> IngestReport:
+        """Add new files, replace changed ones, skip unchanged ones; with `prune`, drop vanished."""
+        started = time.perf_counter()
+        report = IngestReport()
+        for path in paths:  # fail before any work on a path that does not exist
+            if not path.exists():
+                raise FileNotFoundError(f"{path}: no such file or folder")
+        report.recovered = self._recover()
+        records = Catalog(self._cols.all_docs())
+        files = list(find_files(paths))
+        todo: list[_Prepared] = []
+        for n, file in enumerate(files, 1):
+            prepared = self._prepare(file, records, report)
+            if prepared is not None:
+                todo.append(prepared)
+            if len(todo) >= BATCH_ARTICLES:
+                self._store_batch(todo, records, report)
+                todo = []
+            if progress:
+                progress(n, len(files), file.source)
+        self._store_batch(todo, records, report)
+        if prune:
+            self._prune(paths, {record_id(f.path) for f in files}, records, report)
+        report.stories = len({m.get("story_id") for m in records.complete().values()})
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # ---- steps -----------------------------------------------------------------------
+    def _recover(self) -> int:
+        """Roll back records an interrupted run left pending (and their partial chunks)."""
+        records = self._cols.all_docs()
+        pending = {k: m for k, m in records.items() if m.get("state") != "complete"}
+        live = {m.get("article_id") for m in records.values() if m.get("state") == "complete"}
+        for meta in pending.values():
+            for article_id in (meta.get("article_id"), meta.get("prev_article_id")):
+                if article_id and article_id not in live:
+                    self._cols.delete_article_chunks(str(article_id))
+        self._cols.delete_docs(list(pending))
+        return len(pending)
+
+    def _prepare(
+        self, file: ArticleFile, records: Catalog, report: IngestReport
+    ) -> _Prepared | None:
+        rid = record_id(file.path)
+        previous = records.records.get(rid)
+        try:
+            data = file.path.read_bytes()
+        except OSError as exc:
+            report.skipped.append({"source": file.source, "reason": f"cannot read: {exc}"})
+            return None
+        file_hash = bytes_hash(data)
+        if previous and previous.get("file_hash") == file_hash:
+            report.unchanged += 1
+            return None
+        try:
+            raw = read_article(file, max_bytes=self._max_file_bytes)
+            article = clean_html(raw.text) if raw.is_html else clean_article(raw.text)
+            if len(article.text.split()) < 5:
+                raise UnsupportedFileError("no article text found after cleaning")
+        except UnsupportedFileError as exc:
+            report.skipped.append({"source": file.source, "reason": str(exc)})
+            return None
+        return _Prepared(file, rid, file_hash, article, content_hash(article.text), previous)
+
+    def _store_batch(
+        self, batch: list[_Prepared], records: Catalog, report: IngestReport
+    ) -> None:
+        to_embed: list[_Prepared] = []
+        seen: set[str] = set()
+        for item in batch:
+            if not records.is_stored(item.article_id) and item.article_id not in seen:
+                item.chunks = chunk_text(
+                    item.article.text,
+                    max_tokens=self._chunk_tokens,
+                    overlap_tokens=self._chunk_overlap,
+                )
+                to_embed.append(item)
+                seen.add(item.article_id)
+        texts = [c.text for item in to_embed for c in item.chunks]
+        vectors = self._embedder.embed_documents(texts) if texts else np.zeros((0, 0))
+        report.chunks_embedded += len(texts)
+        offset = 0
+        fresh_vectors: dict[str, np.ndarray] = {}
+        for item in to_embed:
+            fresh_vectors[item.article_id] = vectors[offset : offset + len(item.chunks)]
+            offset += len(item.chunks)
+        for item in batch:
+            self._store_one(item, fresh_vectors.get(item.article_id), records, report)
+
+    def _store_one(
+        self,
+        item: _Prepared,
+        chunk_vectors: np.ndarray | None,
+        records: Catalog,
+        report: IngestReport,
+    ) -> None:
+        art = item.article
+        prev_article = item.previous.get("article_id") if item.previous else None
+        original = records.holder(item.article_id)
+        fp = fingerprint(art.text)
+        if original is not None:
+            # Same text as a stored article: point at its chunks, embed nothing.
+            story_id = str(original[1].get("story_id"))
+            vector = self._article_vector(original[0])
+            if original[0] != item.record_id:
+                report.duplicates.append(
+                    {"source": item.file.source, "duplicate_of": str(original[1].get("source"))}
+                )
+        else:
+            assert chunk_vectors is not None and len(chunk_vectors) == len(item.chunks)
+            vector = _unit(chunk_vectors.mean(axis=0))
+            story_id = self._story_for(fp, art.published, vector, records) or item.article_id
+        meta = _record_meta(item, story_id, fp, state="pending", prev_article=prev_article)
+        self._cols.put_doc(item.record_id, meta, vector)
+        if original is None and chunk_vectors is not None:
+            self._cols.delete_article_chunks(item.article_id)  # leftovers of a killed run
+            self._cols.add_chunks(
+                [f"{item.article_id}:{c.index:04d}" for c in item.chunks],
+                [c.text for c in item.chunks],
+                chunk_vectors,
+                [_chunk_meta(item, c, story_id) for c in item.chunks],
+            )
+        records.put(item.record_id, meta)
+        if (
+            prev_article
+            and prev_article != item.article_id
+            and not records.is_stored(str(prev_article), exclude=item.record_id)
+        ):
+            self._cols.delete_article_chunks(str(prev_article))
+        meta = {**meta, "state": "complete", "prev_article_id": ""}
+        self._cols.put_doc(item.record_id, meta, vector)
+        records.put(item.record_id, meta)
+        (report.updated if item.previous else report.added).append(item.file.source)
+
+    def _story_for(
+        self,
+        fp: Fingerprint,
+        published: date | None,
+        vector: np.ndarray,
+        records: Catalog,
+    ) -> str | None:
+        complete = records.complete()
+        if not complete:
+            return None
+        similar: dict[str, float] = {}
+        hits = self._cols.docs.query(
+            query_embeddings=[vector.tolist()],
+            n_results=min(STORY_NEIGHBOURS, len(complete)),
+            include=["distances"],
+        )
+        for rid, dist in zip(hits["ids"][0], hits["distances"][0], strict=True):
+            similar[rid] = 1.0 - float(dist)
+        candidates = []
+        for rid, meta in complete.items():
+            if not meta.get("minhash"):
+                continue
+            candidates.append(
+                StoryCandidate(
+                    story_id=str(meta["story_id"]),
+                    fingerprint=Fingerprint.decode(str(meta["minhash"]), int(meta["shingles"])),
+                    published=_parse_day(int(meta.get("published_day", 0))),
+                    similarity=similar.get(rid, 0.0),
+                )
+            )
+        return choose_story(fp, published, candidates)
+
+    def _article_vector(self, rid: str) -> np.ndarray:
+        got = self._cols.docs.get(ids=[rid], include=["embeddings"])
+        return np.asarray(got["embeddings"][0], dtype=np.float32)
+
+    def _prune(
+        self,
+        roots: Iterable[Path],
+        found: set[str],
+        records: Catalog,
+        report: IngestReport,
+    ) -> None:
+        scopes = [r.resolve() for r in roots]
+        gone = [
+            rid
+            for rid, meta in records.records.items()
+            if rid not in found and _under(Path(str(meta.get("path", ""))), scopes)
+        ]
+        for rid in gone:
+            meta = records.pop(rid) or {}
+            self._cols.delete_docs([rid])
+            if not records.is_stored(str(meta.get("article_id"))):
+                self._cols.delete_article_chunks(str(meta.get("article_id")))
+            report.removed.append(str(meta.get("source")))
+
+
+class Catalog:
+    """The source records in memory, with an article -> complete sources index."""
+
+    def __init__(self, records: dict[str, dict[str, Any]]) -> None:
+        self.records = records
+        self._by_article: dict[str, set[str]] = {}
+        for rid, meta in records.items():
+            self._index(rid, meta)
+
+    def _index(self, rid: str, meta: dict[str, Any]) -> None:
+        if meta.get("state") == "complete":
+            self._by_article.setdefault(str(meta.get("article_id")), set()).add(rid)
+
+    def put(self, rid: str, meta: dict[str, Any]) -> None:
+        """Record a source's new metadata."""
+        self.pop(rid)
+        self.records[rid] = meta
+        self._index(rid, meta)
+
+    def pop(self, rid: str) -> dict[str, Any] | None:
+        """Forget a source."""
+        meta = self.records.pop(rid, None)
+        if meta is not None:
+            self._by_article.get(str(meta.get("article_id")), set()).discard(rid)
+        return meta
+
+    def is_stored(self, article_id: str, *, exclude: str = "") -> bool:
+        """Does a complete source (other than `exclude`) hold this article's chunks?"""
+        return bool(self._by_article.get(article_id, set()) - {exclude})
+
+    def holder(self, article_id: str) -> tuple[str, dict[str, Any]] | None:
+        """A complete source holding this article, if any."""
+        for rid in sorted(self._by_article.get(article_id, ())):
+            return rid, self.records[rid]
+        return None
+
+    def complete(self) -> dict[str, dict[str, Any]]:
+        """Records of completely ingested sources."""
+        return {k: m for k, m in self.records.items() if m.get("state") == "complete"}
+
+
+def _under(path: Path, scopes: list[Path]) -> bool:
+    return any(path == s or s in path.parents for s in scopes)
+
+
+def _parse_day(number: int) -> date | None:
+    return date(number // 10000, number // 100 % 100, number % 100) if number else None
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+
+def _record_meta(
+    item: _Prepared, story_id: str, fp: Fingerprint, *, state: str, prev_article: Any
+) -> dict[str, Any]:
+    art = item.article
+    return {
+        "state": state,
+        "source": item.file.source,
+        "path": str(item.file.path.resolve()),
+        "file_hash": item.file_hash,
+        "article_id": item.article_id,
+        "prev_article_id": str(prev_article or ""),
+        "story_id": story_id,
+        "title": art.title,
+        "outlet": art.outlet or "",
+        "published": art.published.isoformat() if art.published else "",
+        "published_day": day_number(art.published),
+        "chunks": len(item.chunks),
+        "tokens": sum(c.tokens for c in item.chunks),
+        "chars": len(art.text),
+        "minhash": fp.encode(),
+        "shingles": fp.size,
+    }
+
+
+def _chunk_meta(item: _Prepared, chunk: Chunk, story_id: str) -> dict[str, Any]:
+    art = item.article
+    return {
+        "article_id": item.article_id,
+        "story_id": story_id,
+        "source": item.file.source,
+        "title": art.title,
+        "outlet": art.outlet or "",
+        "published": art.published.isoformat() if art.published else "",
+        "published_day": day_number(art.published),
+        "chunk": chunk.index,
+        "start": chunk.start,
+        "end": chunk.end,
+        "tokens": chunk.tokens,
+    }

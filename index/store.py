@@ -1,0 +1,135 @@
+"""The Chroma side: client (embedded or server), collection naming, and the two collections.
+
+`chunks` holds one record per chunk (verbatim text, vector, article metadata).
+`docs` holds one record per source file (content hash, state, story, article vector); a source's
+record turns `complete` only after all of its chunks are written, which is what makes a killed
+ingest recoverable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from index.errors import StoreUnavailableError
+
+Metadata = Mapping[str, str | int | float | bool]
+
+_NAME_OK = re.compile(r"[^a-zA-Z0-9._-]+")
+
+
+def collection_name(prefix: str, shaping: Mapping[str, object]) -> str:
+    """Name the collection after what shaped its vectors, so changed settings never mix.
+
+    >>> collection_name("news", {"model": "all-MiniLM-L6-v2", "chunk": 200})[:22]
+    'news-all-MiniLM-L6-v2-'
+    """
+    digest = hashlib.sha1(repr(sorted(shaping.items())).encode()).hexdigest()[:10]
+    model = _NAME_OK.sub("-", str(shaping.get("model", "model")).rsplit("/", 1)[-1])[:40]
+    name = f"{_NAME_OK.sub('-', prefix)[:40]}-{model}-{digest}".strip("-._")
+    return name if len(name) >= 3 else f"nb-{name}"
+
+
+def open_client(*, home: Path, chroma_url: str | None) -> Any:
+    """Open the embedded store under `home`, or the Chroma server at `chroma_url`."""
+    # Telemetry off before chromadb is imported: it reads this at import time in some versions.
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if not chroma_url:
+        path = home / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+    try:
+        return chromadb.HttpClient(
+            host=url.hostname or "localhost",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    except Exception as exc:  # chromadb raises plain ValueError/ConnectionError on connect
+        raise StoreUnavailableError(
+            f"cannot reach the Chroma server at {chroma_url} ({type(exc).__name__}); "
+            "start it (`chroma run --path DIR`) or unset NEWSBOT_CHROMA_URL"
+        ) from exc
+
+
+class Collections:
+    """The chunk and document collections of one index, with the few operations ingest needs."""
+
+    def __init__(self, client: Any, name: str, *, create: bool = True) -> None:
+        self.name = name
+        self.client = client
+        meta = {"hnsw:space": "cosine"}
+        try:
+            if create:
+                self.chunks = client.get_or_create_collection(name, metadata=meta)
+                self.docs = client.get_or_create_collection(f"{name}.docs", metadata=meta)
+            else:
+                self.chunks = client.get_collection(name)
+                self.docs = client.get_collection(f"{name}.docs")
+        except Exception as exc:
+            if _is_connection_error(exc):
+                raise StoreUnavailableError(f"cannot reach the Chroma store: {exc}") from exc
+            raise
+
+    # ---- documents -------------------------------------------------------------------
+    def all_docs(self) -> dict[str, dict[str, Any]]:
+        """Every source record, keyed by record id."""
+        got = self.docs.get(include=["metadatas"])
+        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+
+    def put_doc(self, doc_id: str, meta: Metadata, vector: np.ndarray) -> None:
+        """Create or replace one source record."""
+        self.docs.upsert(
+            ids=[doc_id],
+            metadatas=[dict(meta)],
+            embeddings=np.asarray([vector], dtype=np.float32),
+        )
+
+    def delete_docs(self, doc_ids: Sequence[str]) -> None:
+        """Delete source records (not their chunks)."""
+        if doc_ids:
+            self.docs.delete(ids=list(doc_ids))
+
+    # ---- chunks ----------------------------------------------------------------------
+    def add_chunks(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        vectors: np.ndarray,
+        metas: Sequence[Metadata],
+    ) -> None:
+        """Write chunks; upsert, so a re-run after a crash never duplicates an id."""
+        batch = 1000  # stay under Chroma's max batch size on every backend
+        for lo in range(0, len(ids), batch):
+            hi = lo + batch
+            self.chunks.upsert(
+                ids=list(ids[lo:hi]),
+                documents=list(texts[lo:hi]),
+                embeddings=np.asarray(vectors[lo:hi], dtype=np.float32),
+                metadatas=[dict(m) for m in metas[lo:hi]],
+            )
+
+    def delete_article_chunks(self, article_id: str) -> None:
+        """Delete every chunk of one article (partial leftovers included)."""
+        self.chunks.delete(where={"article_id": article_id})
+
+    def count_chunks(self) -> int:
+        """How many chunks the index holds."""
+        return int(self.chunks.count())
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__} {exc}".lower()
+    return any(k in text for k in ("connect", "refused", "unreachable", "timed out"))

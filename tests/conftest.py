@@ -1,0 +1,49 @@
+"""Shared fixtures: a clean environment per test, one embedding model per session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index.config import IndexConfig
+from index.embed import SentenceTransformerEmbedder
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEEDS = SHARED / "corpus" / "seeds"
+SEED_QA = SHARED / "eval" / "seed_qa.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No SLACK_/OPENAI_/NEWSBOT_ leaks in from the developer's shell; data under tmp_path."""
+    for key in list(os.environ):
+        if key.startswith(("SLACK_", "OPENAI_", "NEWSBOT_")):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("NEWSBOT_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)  # a stray .env in the checkout must not be read
+    yield
+
+
+@pytest.fixture(scope="session")
+def embedder() -> SentenceTransformerEmbedder:
+    """The real default embedding model, loaded once for the whole test session."""
+    model = SentenceTransformerEmbedder()
+    model.embed_query("warm up")
+    return model
+
+
+@pytest.fixture
+def index_config(tmp_path: Path) -> IndexConfig:
+    """An embedded-store index under tmp_path."""
+    return IndexConfig(home=tmp_path / "home")
+
+
+@pytest.fixture
+def seeds() -> Path:
+    """The five seed articles (skips when ../shared is not beside the checkout)."""
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/corpus/seeds not found")
+    return SEEDS

@@ -1,0 +1,48 @@
+import itertools
+
+from index.chunk import chunk_text, tiktoken_counter
+from index.sentences import sentence_spans
+
+ARTICLE = (
+    "Talks open in Geneva\n\n"
+    "Delegates from both countries met on Monday. The first session lasted four hours.\n"
+    "Officials said the agenda covered trade. They did not mention tariffs.\n\n"
+    + " ".join(f"Sentence number {i} adds one more fact about the meeting." for i in range(40))
+)
+
+
+def test_sentences_never_cross_a_line_break():
+    text = "Headline without a stop\nFirst sentence. Second one."
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == [
+        "Headline without a stop",
+        "First sentence.",
+        "Second one.",
+    ]
+
+
+def test_chunks_are_verbatim_slices_within_the_token_budget():
+    count = tiktoken_counter()
+    chunks = chunk_text(ARTICLE, max_tokens=60, overlap_tokens=15)
+    assert len(chunks) > 3
+    for chunk in chunks:
+        assert ARTICLE[chunk.start : chunk.end] == chunk.text
+        assert count(chunk.text) <= 60
+        assert chunk.tokens == count(chunk.text)
+
+
+def test_chunks_cover_every_sentence_and_overlap_neighbours():
+    chunks = chunk_text(ARTICLE, max_tokens=60, overlap_tokens=15)
+    for start, end in sentence_spans(ARTICLE):
+        assert any(c.start <= start and end <= c.end for c in chunks), ARTICLE[start:end]
+    overlaps = [a.end > b.start for a, b in itertools.pairwise(chunks)]
+    assert any(overlaps)
+    assert all(b.start > a.start for a, b in itertools.pairwise(chunks))
+
+
+def test_an_overlong_sentence_is_cut_between_words():
+    text = " ".join(["word"] * 500)
+    chunks = chunk_text(text, max_tokens=50, overlap_tokens=0)
+    assert len(chunks) >= 9
+    assert all(c.tokens <= 50 for c in chunks)
+    assert " ".join(c.text for c in chunks) == text

@@ -1,0 +1,118 @@
+"""Ingest on a real embedded Chroma with the real model: incremental, duplicates, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.api import NewsIndex
+from index.config import IndexConfig
+from index.errors import IndexNotBuiltError, IngestLockedError
+from tests.fakes.articles import BRIDGE, CHESS, ORCHARD, write_articles
+
+
+@pytest.fixture
+def news(index_config: IndexConfig, embedder) -> NewsIndex:
+    return NewsIndex(index_config, embedder=embedder)
+
+
+def _chunk_docs(news: NewsIndex) -> list[str]:
+    return list(news.collections().chunks.get(include=["documents"])["documents"])
+
+
+def test_stats_before_any_ingest_says_what_to_do(news: NewsIndex):
+    with pytest.raises(IndexNotBuiltError, match="newsbot ingest"):
+        news.stats()
+
+
+def test_first_ingest_stores_clean_dated_chunks(news: NewsIndex, tmp_path: Path):
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("orchard.md", ORCHARD)])
+    report = news.ingest([folder])
+    assert sorted(report.added) == ["bridge.txt", "orchard.md"]
+    assert report.chunks_embedded >= 2
+    text = "\n".join(_chunk_docs(news))
+    assert "Engineers replaced 400 steel cables" in text
+    assert "Storm warning" not in text and "LATEST NEWS" not in text
+    metas = news.collections().chunks.get(include=["metadatas"])["metadatas"]
+    by_source = {m["source"]: m for m in metas}
+    assert by_source["bridge.txt"]["published"] == "2025-03-03"
+    assert by_source["bridge.txt"]["published_day"] == 20250303
+    assert by_source["orchard.md"]["published"] == "2025-04-02"
+    for meta in metas:  # offsets point into the cleaned article
+        assert meta["end"] > meta["start"] >= 0
+    stats = news.stats()
+    assert stats["documents"] == 2 and stats["chunks"] == len(metas)
+
+
+def test_reingest_is_free_and_changes_replace_chunks(news: NewsIndex, tmp_path: Path):
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("chess.txt", CHESS)])
+    news.ingest([folder])
+    again = news.ingest([folder])
+    assert again.unchanged == 2 and again.chunks_embedded == 0 and not again.added
+
+    (folder / "chess.txt").write_text(CHESS.replace("Nina Park", "Nina Parkes"))
+    changed = news.ingest([folder])
+    assert changed.updated == ["chess.txt"]
+    text = "\n".join(_chunk_docs(news))
+    assert "Nina Parkes, 16" in text and "Nina Park, 16" not in text
+    assert news.stats()["documents"] == 2
+
+
+def test_exact_copy_is_stored_once(news: NewsIndex, tmp_path: Path):
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("bridge-copy.txt", BRIDGE)])
+    report = news.ingest([folder])
+    assert len(report.duplicates) == 1
+    stats = news.stats()
+    assert stats["documents"] == 2 and stats["articles"] == 1
+    assert len(_chunk_docs(news)) == news.collections().count_chunks()
+    ids = news.collections().chunks.get()["ids"]
+    assert len(ids) == len(set(ids)) == stats["chunks"]
+
+
+def test_prune_removes_vanished_files_only_with_the_flag(news: NewsIndex, tmp_path: Path):
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("chess.txt", CHESS)])
+    news.ingest([folder])
+    (folder / "chess.txt").unlink()
+    assert news.ingest([folder]).removed == []
+    assert news.stats()["documents"] == 2
+    report = news.ingest([folder], prune=True)
+    assert report.removed == ["chess.txt"]
+    assert "Nina Park" not in "\n".join(_chunk_docs(news))
+    assert news.stats()["documents"] == 1
+
+
+def test_bad_files_are_skipped_by_name_and_good_ones_land(news: NewsIndex, tmp_path: Path):
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE)])
+    (folder / "empty.txt").write_text("")
+    (folder / "image.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "legacy.txt").write_bytes(ORCHARD.replace("Tomas", "Tomás").encode("cp1252"))
+    report = news.ingest([folder])
+    skipped = {s["source"]: s["reason"] for s in report.skipped}
+    assert set(skipped) == {"empty.txt", "image.txt", "notes.pdf"}
+    assert "empty" in skipped["empty.txt"] and "binary" in skipped["image.txt"]
+    assert sorted(report.added) == ["bridge.txt", "legacy.txt"]
+    assert "Tomás Berg" in "\n".join(_chunk_docs(news))
+
+
+def test_missing_path_is_an_error_before_any_work(news: NewsIndex, tmp_path: Path):
+    with pytest.raises(FileNotFoundError, match="nope"):
+        news.ingest([tmp_path / "nope"])
+
+
+def test_a_second_ingest_at_once_is_refused(news: NewsIndex, tmp_path: Path):
+    from filelock import FileLock
+
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE)])
+    lock_dir = news.config.home / "locks"
+    lock_dir.mkdir(parents=True)
+    with FileLock(str(lock_dir / f"{news.collection_name}.lock")), pytest.raises(
+        IngestLockedError, match="another"
+    ):
+        news.ingest([folder])
+
+
+def test_collection_name_changes_with_chunking(index_config: IndexConfig):
+    other = IndexConfig(home=index_config.home, chunk_tokens=120)
+    assert NewsIndex(index_config).collection_name != NewsIndex(other).collection_name
