@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from bot.context import AppContext
-from index.ingest import IngestReport
+
+if TYPE_CHECKING:
+    from index.ingest import IngestReport
 
 
 def register(app: typer.Typer) -> None:
@@ -21,11 +23,15 @@ def register(app: typer.Typer) -> None:
 
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders of .txt/.md/.html articles.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders of .txt/.md/.html articles.")
+    ],
     prune: Annotated[
         bool, typer.Option("--prune", help="Remove articles whose files vanished from these paths.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as one JSON object.")
+    ] = False,
 ) -> None:
     """Add or update articles; unchanged files cost no embedding work."""
     app_ctx: AppContext = ctx.obj
@@ -65,7 +71,9 @@ def _summary(report: IngestReport) -> str:
         f"{report.seconds:.1f} s",
     ]
     if report.recovered:
-        lines.append(f"rolled back {report.recovered} half-written article(s) of an interrupted run")
+        lines.append(
+            f"rolled back {report.recovered} half-written article(s) of an interrupted run"
+        )
     for dup in report.duplicates:
         lines.append(f"duplicate: {dup['source']} = {dup['duplicate_of']} (stored once)")
     return "\n".join(lines)
@@ -81,8 +89,12 @@ class _progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self._bar = Progress(
-            TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-            console=Console(stderr=True), transient=True,
+            TextColumn("ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=Console(stderr=True),
+            transient=True,
         )
         self._bar.start()
         self._task = self._bar.add_task("", total=None)

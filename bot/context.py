@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from bot.models import Answerer
 from bot.settings import Settings
 from index.api import NewsIndex
 
@@ -20,6 +21,13 @@ class AppContext:
     def settings(self) -> Settings:
         """Env vars and `.env`, then flag overrides."""
         return Settings(**self.overrides)  # type: ignore[arg-type]
+
+    @cached_property
+    def answerer(self) -> Answerer:
+        """The answerer the settings ask for."""
+        from bot.factory import build_answerer
+
+        return build_answerer(self.settings, self.index)
 
     @cached_property
     def index(self) -> NewsIndex:

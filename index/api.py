@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from filelock import FileLock, Timeout
 
 from index.clean import CLEANER_VERSION
 from index.config import IndexConfig
+from index.datefilter import DateFilter, filter_from_question
 from index.embed import Embedder, make_embedder
 from index.errors import IndexNotBuiltError, IngestLockedError
-from index.ingest import Ingestor, IngestReport, Progress
 from index.store import Collections, collection_name, open_client
 
-CHUNKER_VERSION = "1"
+if TYPE_CHECKING:
+    from index.ingest import IngestReport, Progress
+    from index.retrieve import Passage, Retriever
+
+CHUNKER_VERSION = "2"
 
 
 class NewsIndex:
@@ -33,6 +39,44 @@ class NewsIndex:
     def embedder(self) -> Embedder:
         """The embedding model (loaded on first use)."""
         return self._embedder or make_embedder(self.config.embed_model)
+
+    @cached_property
+    def query_embedder(self) -> Embedder:
+        """The encoder for questions: same weights, but onnxruntime when possible (no torch)."""
+        if self._embedder is not None:
+            return self._embedder
+        from index.embed import make_query_embedder
+
+        return make_query_embedder(self.config.embed_model, self.config.home)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        """Hybrid retriever over this index (raises IndexNotBuiltError before any ingest)."""
+        from index.retrieve import Retriever
+
+        return Retriever(
+            self.collections(), self.query_embedder, lexical_dir=self.config.home / "lexical"
+        )
+
+    def search(
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        since: date | None = None,
+        until: date | None = None,
+        query_vector: np.ndarray | None = None,
+        per_story: int = 2,
+    ) -> list[Passage]:
+        """Passages for a question; dates named in the question narrow the search."""
+        dates: DateFilter | None = None
+        if since or until:
+            dates = DateFilter(since=since, until=until)
+        else:
+            dates = filter_from_question(question)
+        return self.retriever.search(
+            question, k=k, dates=dates, query_vector=query_vector, per_story=per_story
+        )
 
     @cached_property
     def collection_name(self) -> str:
@@ -82,6 +126,8 @@ class NewsIndex:
             raise IngestLockedError(
                 "another `newsbot ingest` is writing to this index; wait for it to finish"
             ) from exc
+        from index.ingest import Ingestor
+
         try:
             ingestor = Ingestor(
                 self.collections(create=True),
@@ -90,9 +136,21 @@ class NewsIndex:
                 chunk_overlap=self.config.chunk_overlap,
                 max_file_bytes=self.config.max_file_bytes,
             )
-            return ingestor.run(paths, prune=prune, progress=progress)
+            report = ingestor.run(paths, prune=prune, progress=progress)
+            self._prepare_queries()
+            return report
         finally:
             lock.release()
+
+    def _prepare_queries(self) -> None:
+        """Build what questions need (lexical index, query encoder) now, not on the first ask."""
+        from index.embed import ensure_query_encoder
+        from index.retrieve import Retriever
+
+        ensure_query_encoder(self.config.embed_model, self.config.home)
+        Retriever(
+            self.collections(), self.embedder, lexical_dir=self.config.home / "lexical"
+        ).rebuild_lexical()
 
     def stats(self) -> dict[str, Any]:
         """Counts and configuration of the index."""

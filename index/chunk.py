@@ -21,6 +21,7 @@ class Chunk:
     end: int
     text: str
     tokens: int
+    sentences: tuple[tuple[int, int], ...] = ()  # sentence spans, relative to `start`
 
 
 @lru_cache(maxsize=4)
@@ -55,7 +56,9 @@ def chunk_text(
             total += units[j][2]
             j += 1
         start, end = units[i][0], units[j - 1][1]
-        chunks.append(Chunk(len(chunks), start, end, text[start:end], count(text[start:end])))
+        sentences = tuple((u[0] - start, u[1] - start) for u in units[i:j])
+        piece = text[start:end]
+        chunks.append(Chunk(len(chunks), start, end, piece, count(piece), sentences))
         if j >= len(units):
             break
         # Step back over trailing sentences that fit in the overlap, but always move forward.
@@ -87,3 +90,18 @@ def _fit(
         cursor = word_end + 1
     pieces.append((piece_start, end, count(text[piece_start:end])))
     return pieces
+
+
+def encode_spans(spans: tuple[tuple[int, int], ...]) -> str:
+    """Spans as a compact metadata string: "0:45,46:120"."""
+    return ",".join(f"{a}:{b}" for a, b in spans)
+
+
+def decode_spans(data: str) -> list[tuple[int, int]]:
+    """Inverse of `encode_spans`."""
+    out = []
+    for item in data.split(","):
+        if item:
+            a, b = item.split(":")
+            out.append((int(a), int(b)))
+    return out

@@ -64,7 +64,9 @@ class SentenceTransformerEmbedder:
     bf16 autocast (cosine >= 0.9999 to fp32 vectors on MiniLM).
     """
 
-    def __init__(self, name: str = DEFAULT_MODEL, *, batch_size: int = 64, bf16: bool | None = None):
+    def __init__(
+        self, name: str = DEFAULT_MODEL, *, batch_size: int = 64, bf16: bool | None = None
+    ):
         self.model_id = name
         self._path = resolve_model_path(name)
         self._batch_size = batch_size
@@ -109,7 +111,10 @@ class SentenceTransformerEmbedder:
         model = self._load()
         import torch
 
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16):
+        with (
+            torch.inference_mode(),
+            torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16),
+        ):
             vectors = model.encode(
                 list(texts),
                 batch_size=self._batch_size,
@@ -178,3 +183,29 @@ def model_fingerprint(name: str) -> str:
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
+
+
+def ensure_query_encoder(name: str, home: Path) -> Path | None:
+    """Export the ONNX query encoder for a local sentence-transformers model, once."""
+    from index.onnx_encoder import export_onnx, exportable, onnx_file_for
+
+    try:
+        path = Path(resolve_model_path(name))
+    except EmbeddingModelError:
+        return None
+    if not path.is_dir() or not exportable(path):
+        return None
+    target = onnx_file_for(path, home)
+    if not target.exists():
+        export_onnx(path, target)
+    return target
+
+
+def make_query_embedder(name: str, home: Path) -> Embedder:
+    """The fastest faithful question encoder: ONNX when the model allows, else `make_embedder`."""
+    target = ensure_query_encoder(name, home)
+    if target is None:
+        return make_embedder(name)
+    from index.onnx_encoder import OnnxEmbedder
+
+    return OnnxEmbedder(name, Path(resolve_model_path(name)), target)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from index.chunk import Chunk, chunk_text
+from index.chunk import Chunk, chunk_text, encode_spans
 from index.clean import CleanedArticle, clean_article
 from index.dedupe import (
     Fingerprint,
@@ -53,6 +53,11 @@ class IngestReport:
     stories: int = 0
     chunks_embedded: int = 0
     seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        """Did this run change what the index holds?"""
+        return bool(self.added or self.updated or self.removed or self.duplicates or self.recovered)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
@@ -138,6 +143,8 @@ class Ingestor:
         if prune:
             self._prune(paths, {record_id(f.path) for f in files}, records, report)
         report.stories = len({m.get("story_id") for m in records.complete().values()})
+        if report.changed or not self._cols.generation():
+            self._cols.bump_generation()
         report.seconds = time.perf_counter() - started
         return report
 
@@ -178,9 +185,7 @@ class Ingestor:
             return None
         return _Prepared(file, rid, file_hash, article, content_hash(article.text), previous)
 
-    def _store_batch(
-        self, batch: list[_Prepared], records: Catalog, report: IngestReport
-    ) -> None:
+    def _store_batch(self, batch: list[_Prepared], records: Catalog, report: IngestReport) -> None:
         to_embed: list[_Prepared] = []
         seen: set[str] = set()
         for item in batch:
@@ -396,4 +401,6 @@ def _chunk_meta(item: _Prepared, chunk: Chunk, story_id: str) -> dict[str, Any]:
         "start": chunk.start,
         "end": chunk.end,
         "tokens": chunk.tokens,
+        # Sentence spans inside the chunk, so answering needs no sentence splitter at query time.
+        "sents": encode_spans(chunk.sentences),
     }

@@ -75,9 +75,11 @@ class Collections:
             if create:
                 self.chunks = client.get_or_create_collection(name, metadata=meta)
                 self.docs = client.get_or_create_collection(f"{name}.docs", metadata=meta)
+                self.meta = client.get_or_create_collection(f"{name}.meta")
             else:
                 self.chunks = client.get_collection(name)
                 self.docs = client.get_collection(f"{name}.docs")
+                self.meta = client.get_or_create_collection(f"{name}.meta")
         except Exception as exc:
             if _is_connection_error(exc):
                 raise StoreUnavailableError(f"cannot reach the Chroma store: {exc}") from exc
@@ -124,6 +126,25 @@ class Collections:
     def delete_article_chunks(self, article_id: str) -> None:
         """Delete every chunk of one article (partial leftovers included)."""
         self.chunks.delete(where={"article_id": article_id})
+
+    # ---- generation: changes whenever an ingest changed anything -----------------------
+    def generation(self) -> str:
+        """Opaque marker of the index's current contents (readers rebuild caches on change)."""
+        got = self.meta.get(ids=["state"], include=["metadatas"])
+        metas = got.get("metadatas") or []
+        return str(metas[0].get("generation", "")) if metas and metas[0] else ""
+
+    def bump_generation(self) -> str:
+        """Mark the contents as changed."""
+        import uuid
+
+        generation = uuid.uuid4().hex
+        self.meta.upsert(
+            ids=["state"],
+            embeddings=np.ones((1, 1), dtype=np.float32),
+            metadatas=[{"generation": generation}],
+        )
+        return generation
 
     def count_chunks(self) -> int:
         """How many chunks the index holds."""

@@ -46,3 +46,13 @@ def test_an_overlong_sentence_is_cut_between_words():
     assert len(chunks) >= 9
     assert all(c.tokens <= 50 for c in chunks)
     assert " ".join(c.text for c in chunks) == text
+
+
+def test_chunks_carry_their_sentence_spans():
+    from index.chunk import decode_spans, encode_spans
+
+    for chunk in chunk_text(ARTICLE, max_tokens=60, overlap_tokens=15):
+        spans = decode_spans(encode_spans(chunk.sentences))
+        assert spans and spans[0][0] == 0 and spans[-1][1] == len(chunk.text)
+        pieces = [chunk.text[a:b] for a, b in spans]
+        assert all(p.strip() == p and p for p in pieces)

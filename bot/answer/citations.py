@@ -1,0 +1,81 @@
+"""Citations as pure functions: numbering, one per story, verbatim quotes, stray-marker stripping."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.models import Citation
+from index.retrieve import Passage
+
+_MARKER = re.compile(r"\s*\[(\d+)\]")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Used:
+    """A span of a passage that an answer rests on."""
+
+    passage: Passage
+    span: tuple[int, int]  # inside passage.text
+    score: float = 0.0
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of whitespace to one space and trim."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def build_citations(used: Sequence[Used]) -> tuple[list[Citation], list[int]]:
+    """Number sources in order of first use, one number per story.
+
+    Returns the citations and, for each item of `used`, the number it cites. Two spans of one
+    story share the story's number; the quote holds the first span used.
+    """
+    citations: list[Citation] = []
+    numbers: list[int] = []
+    by_story: dict[str, int] = {}
+    for item in used:
+        p = item.passage
+        n = by_story.get(p.story_id)
+        if n is None:
+            n = len(citations) + 1
+            by_story[p.story_id] = n
+            a, b = item.span
+            citations.append(
+                Citation(
+                    n=n,
+                    source=p.source,
+                    title=p.title,
+                    outlet=p.outlet,
+                    published=p.published,
+                    quote=normalise_space(p.text[a:b]),
+                    score=round(float(p.score), 4),
+                    also_reported_by=list(p.also_reported_by),
+                    passage=p.text,
+                )
+            )
+        numbers.append(n)
+    return citations, numbers
+
+
+def strip_unknown_markers(text: str, known: set[int]) -> str:
+    """Remove [n] markers that point at no citation (e.g. invented by an LLM)."""
+    return _MARKER.sub(lambda m: m.group(0) if int(m.group(1)) in known else "", text)
+
+
+def cited_numbers(text: str) -> list[int]:
+    """The citation numbers a text uses, in order of first use."""
+    return list(dict.fromkeys(int(m) for m in _MARKER.findall(text)))
+
+
+def renumber(text: str, citations: Sequence[Citation]) -> tuple[str, list[Citation]]:
+    """Keep only cited citations, renumbered 1..n in order of first use; rewrite the markers."""
+    order = [n for n in cited_numbers(text) if any(c.n == n for c in citations)]
+    mapping = {old: new for new, old in enumerate(order, 1)}
+    rewritten = _MARKER.sub(
+        lambda m: f" [{mapping[int(m.group(1))]}]" if int(m.group(1)) in mapping else "", text
+    )
+    kept = [c.model_copy(update={"n": mapping[c.n]}) for c in citations if c.n in mapping]
+    return rewritten.strip(), sorted(kept, key=lambda c: c.n)

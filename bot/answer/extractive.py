@@ -1,0 +1,271 @@
+"""The default answerer: picks the sentences of the retrieved passages that answer the question.
+
+No LLM and no network. A sentence scores on meaning (cosine to the question, with the same
+embedding model as the index), on the question's words it contains, on holding the kind of thing
+asked for (a name for "who", a date for "when", a number for "how many"...) and on its passage's
+rank. It abstains when no sentence holds that kind of answer, when the question names something
+no passage mentions, or when the best score is low.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+import numpy as np
+
+from bot.answer.citations import Used, build_citations, normalise_space
+from bot.answer.text import (
+    answer_type,
+    content_terms,
+    proper_terms,
+    stem,
+    type_match,
+    words,
+)
+from bot.conversation import condense
+from bot.models import Answer, Turn
+from index.retrieve import Passage
+from prompts import CANNOT_ANSWER
+
+MAX_SENTENCES = 3
+EMBEDDED_SENTENCES = 12
+MAX_CHARS = 600
+STRONG_TYPES = {"duration", "money", "number", "date", "person", "place"}
+_MONTHS = {
+    stem(m)
+    for m in [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+}
+
+
+class PassageSource(Protocol):
+    """What the answerer needs from the index side."""
+
+    def search(
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        since: date | None = None,
+        until: date | None = None,
+        query_vector: np.ndarray | None = None,
+        per_story: int = 2,
+    ) -> list[Passage]: ...
+
+    @property
+    def query_embedder(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate sentence with its score parts."""
+
+    passage: Passage
+    span: tuple[int, int]
+    text: str
+    score: float
+    semantic: float
+    coverage: float
+    typed: float
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Abstention knobs, calibrated on the seed QA and the SQuAD 2.0 sample (see README)."""
+
+    min_score: float = 0.42
+    follow_ratio: float = 0.9  # an extra sentence must score within 10% of the best
+
+
+class ExtractiveAnswerer:
+    """Answers with verbatim sentences from the articles, each cited."""
+
+    def __init__(
+        self, *, index: PassageSource, k: int = 10, thresholds: Thresholds | None = None
+    ) -> None:
+        self._index = index
+        self._k = k
+        self._thresholds = thresholds or Thresholds()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def answer(
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        since: date | None = None,
+        until: date | None = None,
+    ) -> Answer:
+        """Answer one question (a follow-up is first made standalone from `history`)."""
+        standalone = condense(question, history)
+        embedder = self._index.query_embedder
+        q_vec = embedder.embed_query(standalone)
+        # Several copies per story: a copy may hold the better sentence; citations stay one per story.
+        passages = self._index.search(
+            standalone, k=self._k, since=since, until=until, query_vector=q_vec, per_story=4
+        )
+        rewritten = standalone if standalone != question else None
+        if not passages:
+            return _abstain(question, [], rewritten)
+        ranked = self.rank_sentences(standalone, q_vec, passages)
+        chosen = self._choose(standalone, ranked, passages)
+        if not chosen:
+            return _abstain(question, ranked, rewritten)
+        citations, numbers = build_citations([Used(s.passage, s.span, s.score) for s in chosen])
+        text = " ".join(
+            f"{normalise_space(s.text)} [{n}]" for s, n in zip(chosen, numbers, strict=True)
+        )
+        return Answer(
+            question=question,
+            answer=text,
+            abstained=False,
+            citations=citations,
+            standalone_question=rewritten,
+        )
+
+    # ---- scoring ---------------------------------------------------------------------
+    def rank_sentences(
+        self, question: str, q_vec: np.ndarray, passages: Sequence[Passage]
+    ) -> list[Scored]:
+        """The passages' sentences, best first.
+
+        Every sentence gets the cheap scores (question words, answer kind, its passage's
+        similarity); only the best EMBEDDED_SENTENCES are embedded, which keeps a warm question
+        to tens of milliseconds. The rest keep their passage's similarity as their meaning score.
+        """
+        candidates: list[tuple[Passage, tuple[int, int], str]] = []
+        seen: set[str] = set()
+        for passage in passages:
+            for a, b in passage.sentences or ((0, len(passage.text)),):
+                text = passage.text[a:b]
+                key = normalise_space(text).lower()
+                if key in seen or len(key) < 15:
+                    continue
+                seen.add(key)
+                candidates.append((passage, (a, b), text))
+        if not candidates:
+            return []
+        kind = answer_type(question)
+        stem_sets = [{stem(w) for w in words(c[2])} for c in candidates]
+        weights = _term_weights(question, stem_sets)
+        total = sum(weights.values()) or 1.0
+        asked = set(weights)
+        rank = {p.chunk_id: i for i, p in enumerate(passages)}
+        parts = []
+        for (passage, _, text), stems in zip(candidates, stem_sets, strict=True):
+            coverage = sum(w for t, w in weights.items() if t in stems) / total
+            novel = len(set(content_terms(text)) - asked)
+            typed = type_match(kind, text, question)
+            prior = 1.0 / (1 + rank[passage.chunk_id])
+            penalty = 0.2 if novel < 2 else 0.0  # repeats the question, adds no answer
+            parts.append((coverage, typed, prior, penalty))
+        semantic = np.array([c[0].score for c in candidates], dtype=np.float32)
+        cheap = [
+            0.4 * float(sem) + 0.4 * cov + 0.15 * typ + 0.05 * pri - pen
+            for sem, (cov, typ, pri, pen) in zip(semantic, parts, strict=True)
+        ]
+        shortlist = sorted(range(len(candidates)), key=lambda i: -cheap[i])[:EMBEDDED_SENTENCES]
+        vectors = self._embed([candidates[i][2] for i in shortlist])
+        semantic[shortlist] = vectors @ q_vec
+        scored = []
+        for i, ((passage, span, text), sem) in enumerate(zip(candidates, semantic, strict=True)):
+            coverage, typed, prior, penalty = parts[i]
+            score = 0.4 * float(sem) + 0.4 * coverage + 0.15 * typed + 0.05 * prior - penalty
+            scored.append(Scored(passage, span, text, score, float(sem), coverage, typed))
+        scored.sort(key=lambda s: -s.score)
+        return scored
+
+    def _choose(
+        self, question: str, ranked: list[Scored], passages: Sequence[Passage]
+    ) -> list[Scored]:
+        kind = answer_type(question)
+        if not ranked or _names_missing(question, passages):
+            return []
+        pool = [s for s in ranked if s.typed >= 1.0] if kind in STRONG_TYPES else ranked
+        if not pool or pool[0].score < self._thresholds.min_score:
+            return []
+        best = pool[0]
+        chosen = [best]
+        stories = {best.passage.story_id}
+        length = len(best.text)
+        for cand in pool[1:]:
+            if (
+                len(chosen) >= MAX_SENTENCES
+                or cand.score < best.score * self._thresholds.follow_ratio
+            ):
+                break
+            if cand.passage.story_id in stories or length + len(cand.text) > MAX_CHARS:
+                continue
+            chosen.append(cand)
+            stories.add(cand.passage.story_id)
+            length += len(cand.text)
+        return chosen
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            fresh = self._index.query_embedder.embed_documents(missing)
+            with self._cache_lock:
+                for text, vec in zip(missing, fresh, strict=True):
+                    self._cache[text] = vec
+                while len(self._cache) > 20000:
+                    self._cache.popitem(last=False)
+        with self._cache_lock:
+            return np.stack([self._cache[t] for t in texts])
+
+
+def _term_weights(question: str, stem_sets: list[set[str]]) -> dict[str, float]:
+    """Question terms weighted by rarity among the candidate sentences; names count double."""
+    n = len(stem_sets)
+    weights = {}
+    names = set(proper_terms(question)) - _MONTHS
+    for term in content_terms(question):
+        df = sum(1 for stems in stem_sets if term in stems)
+        weights[term] = (2.0 if term in names else 1.0) * math.log(1 + n / (1 + df))
+    return weights
+
+
+def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
+    """Does the question name something (a person, country, event) no passage mentions?"""
+    present = {stem(w) for p in passages for w in words(p.text + " " + p.title)}
+    names = [t for t in proper_terms(question) if t not in _MONTHS]
+    return any(t not in present for t in names)
+
+
+def _abstain(question: str, ranked: list[Scored], rewritten: str | None) -> Answer:
+    related_used = []
+    stories: set[str] = set()
+    for s in ranked:
+        if s.passage.story_id not in stories:
+            stories.add(s.passage.story_id)
+            related_used.append(Used(s.passage, s.span, s.score))
+        if len(related_used) == 2:
+            break
+    related, _ = build_citations(related_used)
+    return Answer(
+        question=question,
+        answer=f"{CANNOT_ANSWER} — no passage in the indexed articles answers this.",
+        abstained=True,
+        citations=[],
+        related=related,
+        standalone_question=rewritten,
+    )

@@ -1,0 +1,102 @@
+"""Date filters: explicit --since/--until, or months and dates named in the question."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+# "in April", "in April 2025", "during February", "April 10", "10 April 2025".
+_MONTH_WORD = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_IN_MONTH = re.compile(
+    rf"\b(?:in|during|since|from|of|on|by)\s+(?:(\d{{1,2}})\s+)?({_MONTH_WORD})\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?)?(?:,?\s+(\d{{4}}))?\b",
+    re.IGNORECASE,
+)
+# A capitalised month name anywhere ("the February talks"); May/March are too often words.
+_BARE_MONTH = re.compile(
+    r"\b(January|February|April|June|July|August|September|October|November|December)\b"
+)
+_YEAR = re.compile(r"\bin\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DateFilter:
+    """Keep articles whose (effective) date lies in [since, until] or in one of `months`.
+
+    `include_undated`: whether articles with no known date pass (true for filters guessed from
+    the question, so an undated article is never hidden by a guess).
+    """
+
+    since: date | None = None
+    until: date | None = None
+    months: frozenset[int] = frozenset()
+    year: int | None = None
+    include_undated: bool = False
+
+    def accepts(self, day: int) -> bool:
+        """Test a YYYYMMDD number (0 = undated)."""
+        if day == 0:
+            return self.include_undated
+        year, month = day // 10000, day // 100 % 100
+        if self.since and day < _num(self.since):
+            return False
+        if self.until and day > _num(self.until):
+            return False
+        if self.months and month not in self.months:
+            return False
+        return not (self.year and year != self.year)
+
+    @property
+    def active(self) -> bool:
+        """Does this filter exclude anything?"""
+        return bool(self.since or self.until or self.months or self.year)
+
+
+def _num(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def filter_from_question(question: str) -> DateFilter | None:
+    """The months/year a question names ("in April", "in February 2025"), if any.
+
+    >>> filter_from_question("What was agreed in April?").months
+    frozenset({4})
+    """
+    months: set[int] = set()
+    year: int | None = None
+    for match in _IN_MONTH.finditer(question):
+        word = match.group(2).lower()
+        bare = not (match.group(1) or match.group(3) or match.group(4))
+        if word == "may" and bare and match.group(2) != "May":
+            continue  # "may" is far more often the verb; only "in May" with a capital counts
+        months.add(_MONTHS[word])
+        if match.group(4):
+            year = int(match.group(4))
+    months.update(_MONTHS[m.lower()] for m in _BARE_MONTH.findall(question))
+    if not months:
+        found = _YEAR.search(question)
+        year = int(found.group(1)) if found else None
+    if not months and year is None:
+        return None
+    return DateFilter(months=frozenset(months), year=year, include_undated=True)

@@ -1,0 +1,285 @@
+"""Hybrid retrieval: dense hits from Chroma + BM25 hits, fused by reciprocal rank, one per story."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.chunk import decode_spans
+from index.datefilter import DateFilter
+from index.embed import Embedder
+from index.lexical import LexicalIndex
+from index.store import Collections
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60  # the constant from Cormack et al.; robust across collections
+POOL = 30  # candidates taken from each retriever before fusion
+NOVELTY = 0.3  # another copy of a story is kept only if >= 30% of its words are new to it
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrieved chunk with what is needed to cite it."""
+
+    chunk_id: str
+    text: str
+    article_id: str
+    story_id: str
+    source: str
+    title: str
+    outlet: str | None
+    published: str | None
+    start: int
+    end: int
+    score: float  # cosine similarity to the question
+    fused: float  # reciprocal-rank-fusion score (the ranking key)
+    sentences: tuple[tuple[int, int], ...] = ()  # spans inside `text`
+    also_reported_by: tuple[str, ...] = ()
+    lexical: float = 0.0
+
+    def sentence_texts(self) -> list[str]:
+        """The passage's sentences, verbatim."""
+        return [self.text[a:b] for a, b in self.sentences] or [self.text]
+
+
+@dataclass
+class _Snapshot:
+    generation: str
+    records: dict[str, dict[str, Any]]
+    by_article: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    by_story: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    effective_day: dict[str, int] = field(default_factory=dict)
+    lexical: LexicalIndex | None = None
+    chunk_count: int = 0
+
+    @classmethod
+    def of(cls, generation: str, records: dict[str, dict[str, Any]]) -> _Snapshot:
+        snap = cls(generation, records)
+        for meta in records.values():
+            if meta.get("state") != "complete":
+                continue
+            snap.by_article.setdefault(str(meta["article_id"]), []).append(meta)
+            snap.by_story.setdefault(str(meta["story_id"]), []).append(meta)
+        snap.chunk_count = sum(
+            int(metas[0].get("chunks") or 0) for metas in snap.by_article.values()
+        )
+        for story in snap.by_story.values():
+            days = [int(m.get("published_day") or 0) for m in story]
+            dated = [d for d in days if d]
+            # An undated copy of a dated story is dated by the story (never by file mtime).
+            for meta in story:
+                own = int(meta.get("published_day") or 0)
+                snap.effective_day[str(meta["article_id"])] = own or (min(dated) if dated else 0)
+        return snap
+
+    def has_dates(self) -> bool:
+        return any(self.effective_day.values())
+
+    def also_reported_by(self, article_id: str, story_id: str, source: str) -> tuple[str, ...]:
+        names: list[str] = []
+        for meta in self.by_story.get(story_id, []):
+            if meta.get("source") == source:
+                continue
+            name = str(meta.get("outlet") or meta.get("source"))
+            if name not in names:
+                names.append(name)
+        return tuple(names)
+
+
+class Retriever:
+    """Searches one index; reloads its caches when an ingest changes the index."""
+
+    def __init__(self, collections: Collections, embedder: Embedder, *, lexical_dir: Path) -> None:
+        self._cols = collections
+        self._embedder = embedder
+        self._lexical_dir = lexical_dir
+        self._snap: _Snapshot | None = None
+        self._lock = threading.Lock()
+
+    # ---- caches ----------------------------------------------------------------------
+    def snapshot(self) -> _Snapshot:
+        """Current catalog + lexical index, rebuilt only when the index generation changed."""
+        generation = self._cols.generation()
+        snap = self._snap
+        if snap is not None and snap.generation == generation:
+            return snap
+        with self._lock:
+            if self._snap is None or self._snap.generation != generation:
+                fresh = _Snapshot.of(generation, self._cols.all_docs())
+                fresh.lexical = self._lexical_for(generation)
+                self._snap = fresh
+            return self._snap
+
+    def _lexical_for(self, generation: str) -> LexicalIndex:
+        folder = self._lexical_dir / self._cols.name
+        loaded = LexicalIndex.load(folder, generation)
+        if loaded is not None:
+            return loaded
+        ids, texts = self._all_chunk_texts()
+        built = LexicalIndex.build(ids, texts, [0] * len(ids))
+        try:
+            built.save(folder, generation)
+        except OSError as exc:  # a read-only data dir still answers, just rebuilds next time
+            log.warning("cannot save the lexical index to %s: %s", folder, exc)
+        return built
+
+    def rebuild_lexical(self) -> None:
+        """Build and save the lexical index for the current generation (done after ingest)."""
+        self._snap = None
+        self.snapshot()
+
+    def _all_chunk_texts(self) -> tuple[list[str], list[str]]:
+        ids: list[str] = []
+        texts: list[str] = []
+        page, offset = 5000, 0
+        while True:
+            got = self._cols.chunks.get(include=["documents"], limit=page, offset=offset)
+            if not got["ids"]:
+                break
+            ids.extend(got["ids"])
+            texts.extend(got["documents"])
+            offset += len(got["ids"])
+        return ids, texts
+
+    # ---- search ----------------------------------------------------------------------
+    def search(
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        dates: DateFilter | None = None,
+        per_story: int = 2,
+        query_vector: np.ndarray | None = None,
+    ) -> list[Passage]:
+        """Top `k` passages for `question`: dense + BM25, fused, at most one (or a novel 2nd) per story."""
+        snap = self.snapshot()
+        if not snap.by_article:
+            return []
+        if dates is not None and dates.include_undated and not snap.has_dates():
+            dates = None  # a guessed filter on an undated archive would only hide things
+        vector = query_vector if query_vector is not None else self._embedder.embed_query(question)
+        dense = self._dense(vector, dates, snap)
+        lexical = self._lexical(question, dates, snap)
+        fused: dict[str, float] = {}
+        for ranking in (list(dense), [cid for cid, _ in lexical]):
+            for rank, cid in enumerate(ranking):
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        order = sorted(fused, key=lambda c: -fused[c])
+        rows = self._fetch([c for c in order if c not in dense], vector)
+        rows.update(dense)
+        lex_scores = dict(lexical)
+        chosen: list[Passage] = []
+        per: dict[str, list[set[str]]] = {}
+        for cid in order:
+            if cid not in rows:
+                continue  # deleted since the lexical index was built
+            text, meta, score = rows[cid]
+            story = str(meta.get("story_id"))
+            words = set(_WORD.findall(text.lower()))
+            kept = per.setdefault(story, [])
+            seen_words = set().union(*kept) if kept else set()
+            if kept and (len(kept) >= per_story or _novelty(words, seen_words) < NOVELTY):
+                continue
+            kept.append(words)
+            chosen.append(self._passage(cid, text, meta, score, fused[cid], lex_scores, snap))
+            if len(chosen) >= k:
+                break
+        return chosen
+
+    def _dense(
+        self, vector: np.ndarray, dates: DateFilter | None, snap: _Snapshot
+    ) -> dict[str, tuple[str, dict[str, Any], float]]:
+        wanted = POOL * (3 if dates is not None and dates.active else 1)
+        n = max(1, min(wanted, snap.chunk_count))
+        got = self._cols.chunks.query(
+            query_embeddings=np.asarray([vector], dtype=np.float32),
+            n_results=n,
+            include=["documents", "metadatas", "distances"],
+        )
+        out: dict[str, tuple[str, dict[str, Any], float]] = {}
+        for cid, text, meta, dist in zip(
+            got["ids"][0],
+            got["documents"][0],
+            got["metadatas"][0],
+            got["distances"][0],
+            strict=True,
+        ):
+            if dates is not None and not dates.accepts(
+                snap.effective_day.get(str(meta["article_id"]), 0)
+            ):
+                continue
+            out[cid] = (text, dict(meta), 1.0 - float(dist))
+        return dict(list(out.items())[:POOL])
+
+    def _lexical(
+        self, question: str, dates: DateFilter | None, snap: _Snapshot
+    ) -> list[tuple[str, float]]:
+        lexical = snap.lexical
+        if lexical is None or not len(lexical):
+            return []
+        mask = None
+        if dates is not None:
+            days = [snap.effective_day.get(cid.rsplit(":", 1)[0], 0) for cid in lexical.ids]
+            mask = np.fromiter((dates.accepts(d) for d in days), dtype=bool, count=len(days))
+        return lexical.search(question, POOL, mask)
+
+    def _fetch(
+        self, ids: Sequence[str], vector: np.ndarray
+    ) -> dict[str, tuple[str, dict[str, Any], float]]:
+        if not ids:
+            return {}
+        got = self._cols.chunks.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        out = {}
+        for cid, text, meta, emb in zip(
+            got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+        ):
+            out[cid] = (text, dict(meta), float(np.dot(np.asarray(emb, dtype=np.float32), vector)))
+        return out
+
+    def _passage(
+        self,
+        cid: str,
+        text: str,
+        meta: dict[str, Any],
+        score: float,
+        fused: float,
+        lex_scores: dict[str, float],
+        snap: _Snapshot,
+    ) -> Passage:
+        article_id = str(meta["article_id"])
+        story_id = str(meta.get("story_id") or article_id)
+        source = str(meta.get("source"))
+        holders = snap.by_article.get(article_id, [])
+        if holders and source not in {str(h.get("source")) for h in holders}:
+            source = str(holders[0].get("source"))  # the chunk's first source was pruned
+        return Passage(
+            chunk_id=cid,
+            text=text,
+            article_id=article_id,
+            story_id=story_id,
+            source=source,
+            title=str(meta.get("title") or ""),
+            outlet=str(meta.get("outlet")) or None,
+            published=str(meta.get("published")) or None,
+            start=int(meta.get("start") or 0),
+            end=int(meta.get("end") or len(text)),
+            score=round(score, 4),
+            fused=fused,
+            sentences=tuple(decode_spans(str(meta.get("sents") or ""))),
+            also_reported_by=snap.also_reported_by(article_id, story_id, source),
+            lexical=lex_scores.get(cid, 0.0),
+        )
+
+
+def _novelty(words: set[str], seen: set[str]) -> float:
+    """Share of a passage's words that the story's already chosen passages lack."""
+    return len(words - seen) / max(1, len(words))
