@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot import cli_answer, cli_index
+from bot import cli_answer, cli_index, cli_slack
 from bot.context import AppContext
 from index.errors import NewsbotError
 
@@ -35,6 +35,7 @@ def _root(
 
 cli_index.register(app)
 cli_answer.register(app)
+cli_slack.register(app)
 
 
 def main() -> None:
