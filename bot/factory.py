@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.answer.extractive import ExtractiveAnswerer
+from bot.llm import make_llm
 from bot.models import Answerer
 from bot.settings import Settings
 from index.api import NewsIndex
 
 
-def build_answerer(settings: Settings, index: NewsIndex) -> Answerer:
-    """The default, offline answerer over `index`."""
-    return ExtractiveAnswerer(index=index, k=max(settings.top_k, 10))
+def build_answerer(settings: Settings, index: NewsIndex, *, llm: Any = None) -> Answerer:
+    """Extractive over `index`; with an LLM (given, or from NEWSBOT_LLM), LLM synthesis on top."""
+    extractive = ExtractiveAnswerer(index=index, k=max(settings.top_k, 10))
+    llm = llm if llm is not None else make_llm(settings)
+    if llm is None:
+        return extractive
+    from bot.answer.llm import LLMAnswerer
+
+    return LLMAnswerer(
+        index=index, llm=llm, fallback=extractive, timeout=settings.llm_timeout, k=settings.top_k
+    )

@@ -59,6 +59,21 @@ class Settings(BaseSettings):
         "or 'ollama:MODEL'. Unset = extractive answers, no network.",
     )
     llm_timeout: float = Field(default=30.0, description="Seconds before an LLM call gives up.")
+    openai_api_key: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OPENAI_API_KEY", "NEWSBOT_OPENAI_API_KEY"),
+        description="API key for NEWSBOT_LLM=openai:MODEL (any value for local servers).",
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "NEWSBOT_OPENAI_BASE_URL"),
+        description="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (vLLM).",
+    )
+    ollama_host: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OLLAMA_HOST", "NEWSBOT_OLLAMA_HOST"),
+        description="Ollama server for NEWSBOT_LLM=ollama:MODEL (default http://localhost:11434).",
+    )
 
     slack_bot_token: str | None = Field(
         default=None,

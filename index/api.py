@@ -67,15 +67,25 @@ class NewsIndex:
         until: date | None = None,
         query_vector: np.ndarray | None = None,
         per_story: int = 2,
+        novelty: float = 0.3,
     ) -> list[Passage]:
-        """Passages for a question; dates named in the question narrow the search."""
+        """Passages for a question; dates named in the question narrow the search.
+
+        At most `per_story` passages of one story, each adding more than `novelty` (a share of
+        its words) to those already chosen.
+        """
         dates: DateFilter | None = None
         if since or until:
             dates = DateFilter(since=since, until=until)
         else:
             dates = filter_from_question(question)
         return self.retriever.search(
-            question, k=k, dates=dates, query_vector=query_vector, per_story=per_story
+            question,
+            k=k,
+            dates=dates,
+            query_vector=query_vector,
+            per_story=per_story,
+            novelty=novelty,
         )
 
     @cached_property

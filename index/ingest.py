@@ -2,8 +2,10 @@
 
 Crash safety (kill -9 at any point): a source's record is written `pending` before its chunks
 and turned `complete` only after its chunks are written and the chunks of the version it replaces
-are gone. Chunk ids are deterministic (article hash + position) and written with upsert. A run
-first rolls back whatever an interrupted run left pending, so nothing is duplicated or orphaned.
+are gone. Removing a source (`--prune`) also turns its record `pending` before deleting its chunks
+and then the record. Chunk ids are deterministic (article hash + position) and written with upsert.
+A run first rolls back whatever an interrupted run left pending, so nothing is duplicated or
+orphaned.
 """
 
 from __future__ import annotations
@@ -186,10 +188,20 @@ class Ingestor:
         return _Prepared(file, rid, file_hash, article, content_hash(article.text), previous)
 
     def _store_batch(self, batch: list[_Prepared], records: Catalog, report: IngestReport) -> None:
+        # A source whose text changes in this batch stops holding its old article: a copy of that
+        # article elsewhere in the batch cannot count on those chunks and is embedded itself.
+        leaving = frozenset(
+            item.record_id
+            for item in batch
+            if item.previous and item.previous.get("article_id") != item.article_id
+        )
         to_embed: list[_Prepared] = []
         seen: set[str] = set()
         for item in batch:
-            if not records.is_stored(item.article_id) and item.article_id not in seen:
+            if (
+                not records.is_stored(item.article_id, exclude=leaving)
+                and item.article_id not in seen
+            ):
                 item.chunks = chunk_text(
                     item.article.text,
                     max_tokens=self._chunk_tokens,
@@ -232,6 +244,9 @@ class Ingestor:
             vector = _unit(chunk_vectors.mean(axis=0))
             story_id = self._story_for(fp, art.published, vector, records) or item.article_id
         meta = _record_meta(item, story_id, fp, state="pending", prev_article=prev_article)
+        if original is not None:  # its chunks are the original's: so are their counts
+            meta["chunks"] = int(original[1].get("chunks") or 0)
+            meta["tokens"] = int(original[1].get("tokens") or 0)
         self._cols.put_doc(item.record_id, meta, vector)
         if original is None and chunk_vectors is not None:
             self._cols.delete_article_chunks(item.article_id)  # leftovers of a killed run
@@ -304,9 +319,13 @@ class Ingestor:
         ]
         for rid in gone:
             meta = records.pop(rid) or {}
+            article_id = str(meta.get("article_id"))
+            # Pending before anything is deleted: a run killed in between finishes the removal
+            # (recovery drops pending records and their unheld chunks) instead of orphaning chunks.
+            self._cols.mark_pending(rid, meta)
+            if not records.is_stored(article_id):
+                self._cols.delete_article_chunks(article_id)
             self._cols.delete_docs([rid])
-            if not records.is_stored(str(meta.get("article_id"))):
-                self._cols.delete_article_chunks(str(meta.get("article_id")))
             report.removed.append(str(meta.get("source")))
 
 
@@ -336,9 +355,10 @@ class Catalog:
             self._by_article.get(str(meta.get("article_id")), set()).discard(rid)
         return meta
 
-    def is_stored(self, article_id: str, *, exclude: str = "") -> bool:
-        """Does a complete source (other than `exclude`) hold this article's chunks?"""
-        return bool(self._by_article.get(article_id, set()) - {exclude})
+    def is_stored(self, article_id: str, *, exclude: str | frozenset[str] = "") -> bool:
+        """Does a complete source (other than `exclude`: one id or a set) hold this article?"""
+        others = {exclude} if isinstance(exclude, str) else exclude
+        return bool(self._by_article.get(article_id, set()) - others)
 
     def holder(self, article_id: str) -> tuple[str, dict[str, Any]] | None:
         """A complete source holding this article, if any."""

@@ -158,6 +158,7 @@ class Retriever:
         k: int = 5,
         dates: DateFilter | None = None,
         per_story: int = 2,
+        novelty: float = NOVELTY,
         query_vector: np.ndarray | None = None,
     ) -> list[Passage]:
         """Top `k` passages for `question`: dense + BM25, fused, at most one (or a novel 2nd) per story."""
@@ -187,7 +188,7 @@ class Retriever:
             words = set(_WORD.findall(text.lower()))
             kept = per.setdefault(story, [])
             seen_words = set().union(*kept) if kept else set()
-            if kept and (len(kept) >= per_story or _novelty(words, seen_words) < NOVELTY):
+            if kept and (len(kept) >= per_story or _novelty(words, seen_words) <= novelty):
                 continue
             kept.append(words)
             chosen.append(self._passage(cid, text, meta, score, fused[cid], lex_scores, snap))

@@ -99,6 +99,10 @@ class Collections:
             embeddings=np.asarray([vector], dtype=np.float32),
         )
 
+    def mark_pending(self, doc_id: str, meta: Metadata) -> None:
+        """Turn a source record `pending` (vector kept): the first step of removing it."""
+        self.docs.update(ids=[doc_id], metadatas=[{**meta, "state": "pending"}])
+
     def delete_docs(self, doc_ids: Sequence[str]) -> None:
         """Delete source records (not their chunks)."""
         if doc_ids:

@@ -20,6 +20,7 @@ class Used:
     passage: Passage
     span: tuple[int, int]  # inside passage.text
     score: float = 0.0
+    group: str | None = None  # what shares one number; default: the passage's story
 
 
 def normalise_space(text: str) -> str:
@@ -38,10 +39,11 @@ def build_citations(used: Sequence[Used]) -> tuple[list[Citation], list[int]]:
     by_story: dict[str, int] = {}
     for item in used:
         p = item.passage
-        n = by_story.get(p.story_id)
+        key = item.group or p.story_id
+        n = by_story.get(key)
         if n is None:
             n = len(citations) + 1
-            by_story[p.story_id] = n
+            by_story[key] = n
             a, b = item.span
             citations.append(
                 Citation(

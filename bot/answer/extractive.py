@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from bot.answer.citations import Used, build_citations, normalise_space
+from bot.answer.conflicts import Finding, find_conflict
 from bot.answer.text import (
     answer_type,
     content_terms,
@@ -29,12 +30,13 @@ from bot.answer.text import (
     words,
 )
 from bot.conversation import condense
-from bot.models import Answer, Turn
+from bot.models import Answer, Conflict, ConflictVersion, Turn
 from index.retrieve import Passage
 from prompts import CANNOT_ANSWER
 
 MAX_SENTENCES = 3
 EMBEDDED_SENTENCES = 12
+CONFLICT_RATIO = 0.85  # a disagreeing sentence must score within 15% of the best
 MAX_CHARS = 600
 STRONG_TYPES = {"duration", "money", "number", "date", "person", "place"}
 _MONTHS = {
@@ -68,6 +70,7 @@ class PassageSource(Protocol):
         until: date | None = None,
         query_vector: np.ndarray | None = None,
         per_story: int = 2,
+        novelty: float = 0.3,
     ) -> list[Passage]: ...
 
     @property
@@ -119,9 +122,16 @@ class ExtractiveAnswerer:
         standalone = condense(question, history)
         embedder = self._index.query_embedder
         q_vec = embedder.embed_query(standalone)
-        # Several copies per story: a copy may hold the better sentence; citations stay one per story.
+        # Several copies per story, even near-identical ones: a copy may hold the better
+        # sentence, or a different value (an altered wire copy). Citations stay one per story.
         passages = self._index.search(
-            standalone, k=self._k, since=since, until=until, query_vector=q_vec, per_story=4
+            standalone,
+            k=self._k,
+            since=since,
+            until=until,
+            query_vector=q_vec,
+            per_story=4,
+            novelty=0.0,
         )
         rewritten = standalone if standalone != question else None
         if not passages:
@@ -130,10 +140,16 @@ class ExtractiveAnswerer:
         chosen = self._choose(standalone, ranked, passages)
         if not chosen:
             return _abstain(question, ranked, rewritten)
+        disagreement = self._disagreement(standalone, ranked, chosen[0])
+        if disagreement is not None and disagreement[2].kind == "conflict":
+            return _conflict_answer(question, rewritten, *disagreement)
         citations, numbers = build_citations([Used(s.passage, s.span, s.score) for s in chosen])
         text = " ".join(
             f"{normalise_space(s.text)} [{n}]" for s, n in zip(chosen, numbers, strict=True)
         )
+        if disagreement is not None:  # one name, two spellings: say so instead of a conflict
+            a, b = disagreement[2].versions
+            text += f" ({a.value} is also spelled {b.value}.)"
         return Answer(
             question=question,
             answer=text,
@@ -141,6 +157,25 @@ class ExtractiveAnswerer:
             citations=citations,
             standalone_question=rewritten,
         )
+
+    def _disagreement(
+        self, question: str, ranked: list[Scored], best: Scored
+    ) -> tuple[Scored, Scored, Finding] | None:
+        """Two strong candidate sentences from different articles that give different values."""
+        kind = answer_type(question)
+        floor = best.score * CONFLICT_RATIO
+        pool = [
+            s
+            for s in ranked[:12]
+            if s.score >= floor and (s.typed >= 1.0 or kind not in STRONG_TYPES)
+        ][:6]
+        if best not in pool:
+            pool.insert(0, best)
+        found = find_conflict([s.text for s in pool], [s.passage.article_id for s in pool], kind)
+        if found is None:
+            return None
+        i, j, finding = found
+        return pool[i], pool[j], finding
 
     # ---- scoring ---------------------------------------------------------------------
     def rank_sentences(
@@ -231,6 +266,38 @@ class ExtractiveAnswerer:
                     self._cache.popitem(last=False)
         with self._cache_lock:
             return np.stack([self._cache[t] for t in texts])
+
+
+def _conflict_answer(
+    question: str, rewritten: str | None, a: Scored, b: Scored, finding: Finding
+) -> Answer:
+    """'Sources differ: X [1] vs Y [2].' followed by both sentences, each cited on its own."""
+    used = [
+        Used(a.passage, a.span, a.score, group=a.passage.article_id),
+        Used(b.passage, b.span, b.score, group=b.passage.article_id),
+    ]
+    citations, (na, nb) = build_citations(used)
+    va, vb = finding.versions
+    text = (
+        f"Sources differ: {va.value} [{na}] vs {vb.value} [{nb}]. "
+        f"{normalise_space(a.text)} [{na}] {normalise_space(b.text)} [{nb}]"
+    )
+    return Answer(
+        question=question,
+        answer=text,
+        abstained=False,
+        citations=citations,
+        conflicts=[
+            Conflict(
+                about=question,
+                versions=[
+                    ConflictVersion(value=va.value, n=na),
+                    ConflictVersion(value=vb.value, n=nb),
+                ],
+            )
+        ],
+        standalone_question=rewritten,
+    )
 
 
 def _term_weights(question: str, stem_sets: list[set[str]]) -> dict[str, float]:
