@@ -39,7 +39,8 @@ def rgb(work: Path, limit: int, embedder: Any) -> dict[str, Any]:
     from index.config import IndexConfig
     from index.store import open_client
 
-    records = json.loads(RGB.read_text(encoding="utf-8"))[:limit]
+    lines = RGB.read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines if line.strip()][:limit]  # JSON Lines
     client = open_client(home=work / "rgb-home", chroma_url=None)
     surfaced = flagged = both_shown = 0
     misses = []

@@ -55,7 +55,9 @@ class FakeLLM(CustomLLM):
         return CompletionResponse(text=reply)
 
     @llm_completion_callback()
-    def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
+    def stream_complete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponseGen:
         response = self.complete(prompt)
 
         def gen() -> CompletionResponseGen:
