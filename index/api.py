@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from index.ingest import IngestReport, Progress
     from index.retrieve import Passage, Retriever
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"  # 3: per-sentence vectors in chunk metadata
 
 
 class NewsIndex:

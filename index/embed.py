@@ -6,6 +6,7 @@ is loaded, so commands that never embed stay fast.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import threading
@@ -128,6 +129,53 @@ class SentenceTransformerEmbedder:
         """Embed one question."""
         return self.embed_documents([text])[0]
 
+    def embed_with_sentences(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Chunk vectors, plus a vector per sentence span from the same forward pass.
+
+        The chunk vector is the model's own (mean of its token vectors); a sentence's vector is
+        the mean of the contextual token vectors inside its character span ("late chunking"),
+        so answering can score sentences without running the model on them again.
+        """
+        model = self._load()
+        import torch
+
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16):
+            tokens = model.encode(
+                list(texts),
+                batch_size=self._batch_size,
+                output_value="token_embeddings",
+                convert_to_numpy=False,
+                show_progress_bar=False,
+            )
+        offsets = model.tokenizer(
+            list(texts),
+            return_offsets_mapping=True,
+            truncation=True,
+            max_length=model.max_seq_length,
+        )["offset_mapping"]
+        chunk_vectors = []
+        sentence_vectors = []
+        for token_vectors, token_offsets, sentence_spans in zip(tokens, offsets, spans, strict=True):
+            matrix = token_vectors.float().cpu().numpy()
+            whole = _normalise(matrix.mean(axis=0, keepdims=True))[0]
+            chunk_vectors.append(whole)
+            starts = np.array([o[0] for o in token_offsets])
+            ends = np.array([o[1] for o in token_offsets])
+            if len(starts) != len(matrix):  # tokenizer and model disagree: no sentence vectors
+                sentence_vectors.append(np.repeat(whole[None, :], len(sentence_spans), axis=0))
+                continue
+            real = ends > starts
+            rows = []
+            for a, b in sentence_spans:
+                inside = real & (starts >= a) & (ends <= b)
+                rows.append(matrix[inside].mean(axis=0) if inside.any() else whole)
+            sentence_vectors.append(
+                _normalise(np.asarray(rows, dtype=np.float32)) if rows else np.zeros((0, len(whole)))
+            )
+        return np.asarray(chunk_vectors, dtype=np.float32), sentence_vectors
+
     def dimension(self) -> int:
         """Vector length."""
         return int(self._load().get_sentence_embedding_dimension() or 0)
@@ -209,3 +257,20 @@ def make_query_embedder(name: str, home: Path) -> Embedder:
     from index.onnx_encoder import OnnxEmbedder
 
     return OnnxEmbedder(name, Path(resolve_model_path(name)), target)
+
+
+def pack_vectors(vectors: np.ndarray) -> str:
+    """Unit vectors as int8 (x127), base64: compact enough for a Chroma metadata field."""
+    if len(vectors) == 0:
+        return ""
+    quantised = np.clip(np.round(np.asarray(vectors) * 127), -127, 127).astype(np.int8)
+    return f"{quantised.shape[1]}:" + base64.b64encode(quantised.tobytes()).decode("ascii")
+
+
+def unpack_vectors(data: str) -> np.ndarray | None:
+    """Inverse of `pack_vectors` (None for an empty field)."""
+    if not data:
+        return None
+    dim, _, payload = data.partition(":")
+    flat = np.frombuffer(base64.b64decode(payload), dtype=np.int8).astype(np.float32) / 127
+    return flat.reshape(-1, int(dim))

@@ -30,7 +30,7 @@ from index.dedupe import (
     content_hash,
     fingerprint,
 )
-from index.embed import Embedder
+from index.embed import Embedder, pack_vectors
 from index.errors import UnsupportedFileError
 from index.html import clean_html
 from index.load import ArticleFile, find_files, read_article
@@ -89,6 +89,7 @@ class _Prepared:
     article_id: str
     previous: dict[str, Any] | None
     chunks: list[Chunk] = field(default_factory=list)
+    sentence_vectors: dict[int, str] = field(default_factory=dict)  # chunk index -> packed
 
 
 def record_id(path: Path) -> str:
@@ -209,16 +210,30 @@ class Ingestor:
                 )
                 to_embed.append(item)
                 seen.add(item.article_id)
-        texts = [c.text for item in to_embed for c in item.chunks]
-        vectors = self._embedder.embed_documents(texts) if texts else np.zeros((0, 0))
-        report.chunks_embedded += len(texts)
+        chunks = [c for item in to_embed for c in item.chunks]
+        vectors, sentence_vectors = self._embed(chunks)
+        report.chunks_embedded += len(chunks)
         offset = 0
         fresh_vectors: dict[str, np.ndarray] = {}
         for item in to_embed:
             fresh_vectors[item.article_id] = vectors[offset : offset + len(item.chunks)]
+            for chunk, packed in zip(
+                item.chunks, sentence_vectors[offset : offset + len(item.chunks)], strict=True
+            ):
+                item.sentence_vectors[chunk.index] = packed
             offset += len(item.chunks)
         for item in batch:
             self._store_one(item, fresh_vectors.get(item.article_id), records, report)
+
+    def _embed(self, chunks: list[Chunk]) -> tuple[np.ndarray, list[str]]:
+        """Chunk vectors and, when the model allows, packed per-sentence vectors."""
+        if not chunks:
+            return np.zeros((0, 0), dtype=np.float32), []
+        with_sentences = getattr(self._embedder, "embed_with_sentences", None)
+        if with_sentences is None:
+            return self._embedder.embed_documents([c.text for c in chunks]), [""] * len(chunks)
+        vectors, per_chunk = with_sentences([c.text for c in chunks], [c.sentences for c in chunks])
+        return vectors, [pack_vectors(v) for v in per_chunk]
 
     def _store_one(
         self,
@@ -423,4 +438,5 @@ def _chunk_meta(item: _Prepared, chunk: Chunk, story_id: str) -> dict[str, Any]:
         "tokens": chunk.tokens,
         # Sentence spans inside the chunk, so answering needs no sentence splitter at query time.
         "sents": encode_spans(chunk.sentences),
+        "svec": item.sentence_vectors.get(chunk.index, ""),
     }

@@ -29,6 +29,8 @@ class LexicalIndex:
         self.days = days  # effective YYYYMMDD per chunk (0 = unknown), for date masks
         self._retriever = retriever
         self._tokenizer = tokenizer
+        # The vocabulary's empty-string token stands for "unknown word"; it must not score.
+        self._unknown = tokenizer.get_vocab_dict().get("")
 
     @classmethod
     def build(cls, ids: Sequence[str], texts: Sequence[str], days: Sequence[int]) -> LexicalIndex:
@@ -51,8 +53,7 @@ class LexicalIndex:
         query_ids = self._tokenizer.tokenize([query], update_vocab=False, show_progress=False)
         if not query_ids or not any(query_ids[0]):
             return []
-        # The vocabulary's empty-string token stands for "unknown"; it must not score.
-        known = [[t for t in query_ids[0] if self._tokenizer.decode([[t]])[0][0]]]
+        known = [[t for t in query_ids[0] if t != self._unknown]]
         if not known[0]:
             return []
         weight = mask.astype(np.float32) if mask is not None else None

@@ -14,7 +14,7 @@ import numpy as np
 
 from index.chunk import decode_spans
 from index.datefilter import DateFilter
-from index.embed import Embedder
+from index.embed import Embedder, unpack_vectors
 from index.lexical import LexicalIndex
 from index.store import Collections
 
@@ -45,6 +45,7 @@ class Passage:
     sentences: tuple[tuple[int, int], ...] = ()  # spans inside `text`
     also_reported_by: tuple[str, ...] = ()
     lexical: float = 0.0
+    sentence_vectors: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def sentence_texts(self) -> list[str]:
         """The passage's sentences, verbatim."""
@@ -278,6 +279,7 @@ class Retriever:
             sentences=tuple(decode_spans(str(meta.get("sents") or ""))),
             also_reported_by=snap.also_reported_by(article_id, story_id, source),
             lexical=lex_scores.get(cid, 0.0),
+            sentence_vectors=unpack_vectors(str(meta.get("svec") or "")),
         )
 
 

@@ -78,12 +78,18 @@ class Finding:
     versions: tuple[Version, Version]
 
 
-def compare(a: str, b: str, answer_kind: str) -> Finding | None:
-    """Compare two sentences (indices 0 and 1) on the values the question asks for."""
+def compare(
+    a: str, b: str, answer_kind: str, ignore: frozenset[str] = frozenset()
+) -> Finding | None:
+    """Compare two sentences (indices 0 and 1) on the values the question asks for.
+
+    `ignore`: words that may differ without meaning anything (e.g. the outlets' names in a
+    dateline: "(AFP)" vs "(Reuters)").
+    """
     ta, tb = _tokens(a), _tokens(b)
     la, lb = set(map(str.lower, ta)), set(map(str.lower, tb))
     if len(la & lb) / max(1, len(la | lb)) >= NEAR_COPY:
-        return _diff_copies(ta, tb)
+        return _diff_copies(ta, tb, answer_kind, {w.lower() for w in ignore})
     if answer_kind == "date":
         return _disjoint(_dates(a), _dates(b))
     if answer_kind in {"number", "money", "duration"}:
@@ -92,14 +98,22 @@ def compare(a: str, b: str, answer_kind: str) -> Finding | None:
 
 
 def find_conflict(
-    sentences: Sequence[str], articles: Sequence[str], answer_kind: str
+    sentences: Sequence[str],
+    articles: Sequence[str],
+    stories: Sequence[str],
+    answer_kind: str,
+    ignore: frozenset[str] = frozenset(),
 ) -> tuple[int, int, Finding] | None:
-    """The first pair of sentences from different articles that disagree (or spell apart)."""
+    """The first pair of sentences that disagree (or spell a name apart).
+
+    Only copies of one story are compared: two stories may well report different values of
+    different things (two repairs, two meetings) without contradicting each other.
+    """
     spelling: tuple[int, int, Finding] | None = None
     for i, j in itertools.combinations(range(len(sentences)), 2):
-        if articles[i] == articles[j]:
+        if articles[i] == articles[j] or stories[i] != stories[j]:
             continue
-        found = compare(sentences[i], sentences[j], answer_kind)
+        found = compare(sentences[i], sentences[j], answer_kind, ignore)
         if found is None:
             continue
         if found.kind == "conflict":
@@ -138,7 +152,7 @@ def _salient(words: Sequence[str], first: bool) -> bool:
     return False
 
 
-def _diff_copies(ta: list[str], tb: list[str]) -> Finding | None:
+def _diff_copies(ta: list[str], tb: list[str], kind: str, ignore: set[str]) -> Finding | None:
     matcher = difflib.SequenceMatcher(None, [t.lower() for t in ta], [t.lower() for t in tb])
     spelling: Finding | None = None
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
@@ -146,6 +160,12 @@ def _diff_copies(ta: list[str], tb: list[str]) -> Finding | None:
             continue
         wa, wb = ta[a0:a1], tb[b0:b1]
         if max(len(wa), len(wb)) > MAX_VALUE_WORDS:
+            continue
+        if {w.lower() for w in wa + wb} <= ignore:
+            continue  # "(AFP)" vs "(Reuters)": who carried it, not what happened
+        if kind in {"date", "number", "money", "duration"} and not (
+            _numeric(wa) and _numeric(wb)
+        ):
             continue
         if not (_salient(wa, a0 == 0) and _salient(wb, b0 == 0)):
             continue
@@ -155,6 +175,11 @@ def _diff_copies(ta: list[str], tb: list[str]) -> Finding | None:
             continue
         return Finding("conflict", versions)
     return spelling
+
+
+def _numeric(words: Sequence[str]) -> bool:
+    text = " ".join(words)
+    return bool(_dates(text) or _numbers(text) or DATE_RE.search(text))
 
 
 def _name_variants(ta: list[str], tb: list[str]) -> Finding | None:

@@ -35,7 +35,7 @@ from index.retrieve import Passage
 from prompts import CANNOT_ANSWER
 
 MAX_SENTENCES = 3
-EMBEDDED_SENTENCES = 12
+EMBEDDED_SENTENCES = 6
 CONFLICT_RATIO = 0.85  # a disagreeing sentence must score within 15% of the best
 MAX_CHARS = 600
 STRONG_TYPES = {"duration", "money", "number", "date", "person", "place"}
@@ -171,7 +171,16 @@ class ExtractiveAnswerer:
         ][:6]
         if best not in pool:
             pool.insert(0, best)
-        found = find_conflict([s.text for s in pool], [s.passage.article_id for s in pool], kind)
+        outlets = frozenset(
+            w for s in pool for w in (s.passage.outlet or "").replace("/", " ").split()
+        )
+        found = find_conflict(
+            [s.text for s in pool],
+            [s.passage.article_id for s in pool],
+            [s.passage.story_id for s in pool],
+            kind,
+            outlets,
+        )
         if found is None:
             return None
         i, j, finding = found
@@ -183,20 +192,28 @@ class ExtractiveAnswerer:
     ) -> list[Scored]:
         """The passages' sentences, best first.
 
-        Every sentence gets the cheap scores (question words, answer kind, its passage's
-        similarity); only the best EMBEDDED_SENTENCES are embedded, which keeps a warm question
-        to tens of milliseconds. The rest keep their passage's similarity as their meaning score.
+        A sentence's meaning score is the cosine of its vector stored at ingest (pooled from the
+        chunk's own forward pass) to the question. Where an index has no sentence vectors (e.g.
+        a remote embedding model), the best EMBEDDED_SENTENCES by the cheap scores are embedded
+        now and the rest keep their passage's similarity.
         """
         candidates: list[tuple[Passage, tuple[int, int], str]] = []
+        known: list[float | None] = []  # meaning scores from vectors stored at ingest
         seen: set[str] = set()
         for passage in passages:
-            for a, b in passage.sentences or ((0, len(passage.text)),):
+            vectors = passage.sentence_vectors
+            spans = passage.sentences or ((0, len(passage.text)),)
+            for i, (a, b) in enumerate(spans):
                 text = passage.text[a:b]
                 key = normalise_space(text).lower()
                 if key in seen or len(key) < 15:
                     continue
                 seen.add(key)
                 candidates.append((passage, (a, b), text))
+                if vectors is not None and i < len(vectors):
+                    known.append(float(vectors[i] @ q_vec))
+                else:
+                    known.append(None)
         if not candidates:
             return []
         kind = answer_type(question)
@@ -213,14 +230,19 @@ class ExtractiveAnswerer:
             prior = 1.0 / (1 + rank[passage.chunk_id])
             penalty = 0.2 if novel < 2 else 0.0  # repeats the question, adds no answer
             parts.append((coverage, typed, prior, penalty))
-        semantic = np.array([c[0].score for c in candidates], dtype=np.float32)
+        semantic = np.array(
+            [k if k is not None else c[0].score for k, c in zip(known, candidates, strict=True)],
+            dtype=np.float32,
+        )
         cheap = [
             0.4 * float(sem) + 0.4 * cov + 0.15 * typ + 0.05 * pri - pen
             for sem, (cov, typ, pri, pen) in zip(semantic, parts, strict=True)
         ]
-        shortlist = sorted(range(len(candidates)), key=lambda i: -cheap[i])[:EMBEDDED_SENTENCES]
-        vectors = self._embed([candidates[i][2] for i in shortlist])
-        semantic[shortlist] = vectors @ q_vec
+        missing = [i for i in range(len(candidates)) if known[i] is None]
+        shortlist = sorted(missing, key=lambda i: -cheap[i])[:EMBEDDED_SENTENCES]
+        if shortlist:
+            vectors = self._embed([candidates[i][2] for i in shortlist])
+            semantic[shortlist] = vectors @ q_vec
         scored = []
         for i, ((passage, span, text), sem) in enumerate(zip(candidates, semantic, strict=True)):
             coverage, typed, prior, penalty = parts[i]

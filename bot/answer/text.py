@@ -205,6 +205,7 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(unabbreviate(text))
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Lower-cased English stem (PyStemmer, the same as the lexical index)."""
     return str(_stemmer().stemWord(word.lower().strip("'’-")))
