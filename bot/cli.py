@@ -56,14 +56,14 @@ def main() -> None:
     except typer.Abort:
         typer.echo("Aborted.", err=True)
         raise SystemExit(130) from None
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        if isinstance(exc, click.exceptions.Exit):
-            raise SystemExit(exc.exit_code) from None
+    except Exception as exc:
+        # typer bundles its own click: recognise usage errors by behaviour, not by class.
+        exit_code = getattr(exc, "exit_code", None)
+        if isinstance(exit_code, int) and callable(getattr(exc, "show", None)):
+            exc.show()  # type: ignore[attr-defined]
+            raise SystemExit(exit_code) from None
+        if isinstance(exit_code, int) and type(exc).__name__ in {"Exit", "NoArgsIsHelpError"}:
+            raise SystemExit(exit_code) from None
         if debug:
             raise
         message = str(exc)

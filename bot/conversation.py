@@ -24,6 +24,21 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.:]*")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z’'\-]+(?:\s+[A-Z][a-zA-Z’'\-]+)*")
 
 
+_POLITE = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|dear)\b[^,:!?]{0,30}[,:!]\s*|(?:quick|one|a) question\s*[:,-]\s*"
+    r"|sorry to (?:bother|trouble) you[,:]?\s*|excuse me[,:]?\s*|please[,:]?\s+|"
+    r"(?:can|could) you (?:please )?tell me\s+)+",
+    re.IGNORECASE,
+)
+_THANKS = re.compile(r"[\s,.!]*(?:thanks|thank you|thx|cheers|please)[\s.!]*$", re.IGNORECASE)
+
+
+def strip_pleasantries(question: str) -> str:
+    """'hi newsbot, quick question: who led it? thanks!' -> 'who led it?'."""
+    stripped = _THANKS.sub("", _POLITE.sub("", question)).strip()
+    return stripped or question.strip()
+
+
 def is_follow_up(question: str) -> bool:
     """Does the question lean on an earlier one (leading 'and', 'what about', a bare pronoun)?"""
     words = _WORD.findall(question)
@@ -36,7 +51,8 @@ def is_follow_up(question: str) -> bool:
 
 
 def condense(question: str, history: Sequence[Turn]) -> str:
-    """Rewrite a follow-up as a standalone question; other questions pass through unchanged."""
+    """Rewrite a follow-up as a standalone question; other questions lose only pleasantries."""
+    question = strip_pleasantries(question)
     if not history or not is_follow_up(question):
         return question
     previous = history[-1].question

@@ -45,6 +45,7 @@ class NewsIndex:
         """The encoder for questions: same weights, but onnxruntime when possible (no torch)."""
         if self._embedder is not None:
             return self._embedder
+        self.collections()  # "run newsbot ingest" comes before any model work
         from index.embed import make_query_embedder
 
         return make_query_embedder(self.config.embed_model, self.config.home)
@@ -157,7 +158,8 @@ class NewsIndex:
         from index.embed import ensure_query_encoder
         from index.retrieve import Retriever
 
-        ensure_query_encoder(self.config.embed_model, self.config.home)
+        if self._embedder is None:  # an injected embedder encodes the questions itself
+            ensure_query_encoder(self.config.embed_model, self.config.home)
         Retriever(
             self.collections(), self.embedder, lexical_dir=self.config.home / "lexical"
         ).rebuild_lexical()

@@ -30,7 +30,7 @@ _MONTHS = {
 # "in April", "in April 2025", "during February", "April 10", "10 April 2025".
 _MONTH_WORD = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _IN_MONTH = re.compile(
-    rf"\b(?:in|during|since|from|of|on|by)\s+(?:(\d{{1,2}})\s+)?({_MONTH_WORD})\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?)?(?:,?\s+(\d{{4}}))?\b",
+    rf"\b(in|during|since|from|after|of|on|by|before|until)\s+(?:(\d{{1,2}})\s+)?({_MONTH_WORD})\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?)?(?:,?\s+(\d{{4}}))?\b",
     re.IGNORECASE,
 )
 # A capitalised month name anywhere ("the February talks"); May/March are too often words.
@@ -86,13 +86,23 @@ def filter_from_question(question: str) -> DateFilter | None:
     months: set[int] = set()
     year: int | None = None
     for match in _IN_MONTH.finditer(question):
-        word = match.group(2).lower()
-        bare = not (match.group(1) or match.group(3) or match.group(4))
-        if word == "may" and bare and match.group(2) != "May":
+        preposition, day, word, day_after, year_text = match.groups()
+        word = word.lower()
+        if word == "may" and not (day or day_after or year_text) and match.group(3) != "May":
             continue  # "may" is far more often the verb; only "in May" with a capital counts
-        months.add(_MONTHS[word])
-        if match.group(4):
-            year = int(match.group(4))
+        month = _MONTHS[word]
+        preposition = preposition.lower()
+        if preposition in {"since", "from", "after", "by", "before", "until"}:
+            # A bound, not a month: only usable with a year ("since February 2025").
+            if not year_text:
+                return None
+            bound = date(int(year_text), month, 1)
+            if preposition in {"since", "from", "after"}:
+                return DateFilter(since=bound, include_undated=True)
+            return DateFilter(until=_month_end(bound), include_undated=True)
+        months.add(month)
+        if year_text:
+            year = int(year_text)
     months.update(_MONTHS[m.lower()] for m in _BARE_MONTH.findall(question))
     if not months:
         found = _YEAR.search(question)
@@ -100,3 +110,8 @@ def filter_from_question(question: str) -> DateFilter | None:
     if not months and year is None:
         return None
     return DateFilter(months=frozenset(months), year=year, include_undated=True)
+
+
+def _month_end(first: date) -> date:
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)

@@ -85,12 +85,15 @@ class _Snapshot:
     def has_dates(self) -> bool:
         return any(self.effective_day.values())
 
-    def also_reported_by(self, article_id: str, story_id: str, source: str) -> tuple[str, ...]:
+    def also_reported_by(
+        self, story_id: str, source: str, own_outlet: str | None
+    ) -> tuple[str, ...]:
         names: list[str] = []
         for meta in self.by_story.get(story_id, []):
             if meta.get("source") == source:
                 continue
-            name = str(meta.get("outlet") or meta.get("source"))
+            outlet = str(meta.get("outlet") or "")
+            name = outlet if outlet and outlet != own_outlet else str(meta.get("source"))
             if name not in names:
                 names.append(name)
         return tuple(names)
@@ -277,7 +280,7 @@ class Retriever:
             score=round(score, 4),
             fused=fused,
             sentences=tuple(decode_spans(str(meta.get("sents") or ""))),
-            also_reported_by=snap.also_reported_by(article_id, story_id, source),
+            also_reported_by=snap.also_reported_by(story_id, source, str(meta.get("outlet")) or None),
             lexical=lex_scores.get(cid, 0.0),
             sentence_vectors=unpack_vectors(str(meta.get("svec") or "")),
         )

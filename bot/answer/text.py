@@ -137,7 +137,7 @@ QUESTION_WORDS = frozenset(["who", "whom", "whose", "what", "which", "when", "wh
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 DATE_RE = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+{_MONTH}|(?:19|20)\d{{2}}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|last week|next week)\b"
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+{_MONTH}|(?:in|early|late|mid|since|by|until|during|of)[\s-]+{_MONTH}|(?:19|20)\d{{2}}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow|(?:last|this|next) (?:week|month|year))\b"
 )
 NUMBER_RE = re.compile(
     r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand|million|billion|half|third|quarter)\b",
@@ -156,7 +156,9 @@ POLARITY_RE = re.compile(
 PROPER_RE = re.compile(r"\b[A-Z][a-zA-Z’'\-]+(?:\s+[A-Z][a-zA-Z’'\-]+)*")
 # A place: a capitalised name after a locative preposition, or a dateline "ISTANBUL, ..." / "Doha:".
 PLACE_RE = re.compile(
-    r"(?:\b(?:in|at|from|to|near|visit to|outside)\s+(?:the\s+)?|^)([A-Z][a-zA-Z’'\-]+(?:\s+[A-Z][a-zA-Z’'\-]+)*)"
+    r"\b(?:in|at|from|to|near|visit to|outside)\s+(?:the\s+)?([A-Z][a-zA-Z’'\-]+(?:\s+[A-Z][a-zA-Z’'\-]+)*)"
+    r"|^([A-Z][A-Z]+(?:\s+[A-Z][A-Z]+)*)\s*[,(:-]"  # dateline: "ISTANBUL, April 10 ..."
+    r"|^([A-Z][a-z]+):"  # "Istanbul: Russian and US diplomats met ..."
 )
 # A person: two or more capitalised words in a row (first and last name, title and name).
 PERSON_RE = re.compile(r"\b([A-Z][a-zA-Z’'.\-]+(?:\s+[A-Z][a-zA-Z’'\-]+)+)")
@@ -176,11 +178,13 @@ def _name_beside_question_word(sentence: str, question: str) -> bool:
     return False
 
 
-def _new_name(pattern: re.Pattern[str], sentence: str, question: str) -> bool:
+def _new_name(pattern: re.Pattern[str], sentence: str, question: str, *, min_words: int = 1) -> bool:
+    """Does the sentence name something (matched by `pattern`) the question does not?"""
     asked = {stem(w) for w in words(question)}
     for match in pattern.finditer(unabbreviate(sentence)):
-        names = _TOKEN.findall(match.group(1))
-        if any(stem(w) not in asked and w.lower() not in STOPWORDS for w in names):
+        found = next(g for g in match.groups() if g)
+        names = [w for w in _TOKEN.findall(found) if w.lower() not in STOPWORDS]
+        if len(names) >= min_words and any(stem(w) not in asked for w in names):
             return True
     return False
 
@@ -275,7 +279,7 @@ def type_match(kind: str, sentence: str, question: str) -> float:
     if kind == "place":
         return 1.0 if _new_name(PLACE_RE, sentence, question) else 0.0
     if kind == "person":
-        if not _new_name(PERSON_RE, sentence, question):
+        if not _new_name(PERSON_RE, sentence, question, min_words=2):
             return 0.0
         return 1.5 if _name_beside_question_word(sentence, question) else 1.0
     if kind == "yesno":

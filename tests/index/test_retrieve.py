@@ -1,0 +1,244 @@
+"""Hybrid retrieval on a real Chroma store with the real model: BM25 + dense, story dedupe, dates,
+and a retriever that follows the index as ingests add and prune articles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from index.api import NewsIndex
+from index.config import IndexConfig
+from index.embed import SentenceTransformerEmbedder
+from index.errors import IndexNotBuiltError
+from index.lexical import LexicalIndex
+from index.retrieve import Passage
+from tests.fakes.articles import BRIDGE, CHESS, ORCHARD, write_articles
+
+# The bridge story again, from another outlet, undated: one story with BRIDGE (shared wording).
+BRIDGE_AP = """City bridge repairs nearly done
+
+PORTVILLE (AP) - The Harbour bridge will reopen to traffic on 12 May after two years of repairs, the city council said.
+Engineers replaced 400 steel cables and resurfaced the deck, council spokeswoman Ada Lind said.
+The repairs cost 84 million euros, twice the first estimate.
+"""
+
+# The same story a day later from the same outlet, with facts BRIDGE lacks.
+BRIDGE_UPDATE = """Harbour bridge reopening confirmed
+
+PORTVILLE, March 4, 2025 (PNA/Reuters)- The Harbour bridge will reopen to traffic on 12 May after two years of repairs, the city council said on Monday.
+Engineers replaced 400 steel cables and resurfaced the deck, council spokeswoman Ada Lind said.
+Buses will cross the bridge free of charge during the first week, and a ferry service that ran during the closure will stop on 30 May, the transport authority announced on Tuesday.
+"""
+
+MUSEUM = """Museum buys rare manuscript
+
+Published: 2025-04-15
+
+The Ridgeton city museum has acquired the Vellichor codex, a twelfth-century manuscript, at an auction in Geneva.
+Curator Paul Amsel said the book will go on display in the autumn after conservation work.
+The museum paid 2.3 million euros, funded mostly by private donors.
+"""
+
+ARTICLES = [
+    ("bridge.txt", BRIDGE),  # 2025-03-03, PNA/Reuters
+    ("bridge_ap.txt", BRIDGE_AP),  # undated copy of the bridge story
+    ("orchard.md", ORCHARD),  # 2025-04-02
+    ("chess.txt", CHESS),  # undated
+    ("museum.txt", MUSEUM),  # 2025-04-15
+]
+BRIDGE_STORY = {"bridge.txt", "bridge_ap.txt"}
+
+
+def _skip_onnx_export(*args: object, **kwargs: object) -> None:
+    """Ingest exports the ONNX query encoder even with an injected embedder (see
+    test_onnx_encoder.py); these tests query with the injected embedder, so skip the export."""
+    return None
+
+
+@pytest.fixture(scope="module")
+def news(embedder: SentenceTransformerEmbedder, tmp_path_factory: pytest.TempPathFactory):
+    """One index of the five articles, shared by the read-only tests of this module."""
+    root = tmp_path_factory.mktemp("retrieve")
+    index = NewsIndex(IndexConfig(home=root / "home"), embedder=embedder)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("index.embed.ensure_query_encoder", _skip_onnx_export)
+        report = index.ingest([write_articles(root / "articles", ARTICLES)])
+    assert sorted(report.added) == sorted(name for name, _ in ARTICLES)
+    assert report.stories == 4  # the two bridge copies are one story
+    return index
+
+
+@pytest.fixture
+def no_onnx_export(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr("index.embed.ensure_query_encoder", _skip_onnx_export)
+    yield
+
+
+def sources(passages: list[Passage]) -> list[str]:
+    return [p.source for p in passages]
+
+
+def test_search_before_any_ingest_says_what_to_do(index_config: IndexConfig, embedder):
+    with pytest.raises(IndexNotBuiltError, match="newsbot ingest"):
+        NewsIndex(index_config, embedder=embedder).search("anything")
+
+
+def test_rare_word_only_bm25_matches_is_found(news: NewsIndex):
+    # "Lind" (the spokeswoman) means nothing to the embedding model: by cosine alone the bridge
+    # passage ranks below others; BM25 matches the word and fusion puts it first.
+    found = news.search("Lind")
+    top = found[0]
+    assert top.source in BRIDGE_STORY
+    assert "Ada Lind" in top.text
+    assert top.lexical > 0
+    assert top.score < max(p.score for p in found[1:])
+    assert all(p.lexical == 0 for p in found[1:])
+
+
+def test_paraphrased_question_is_found_by_meaning(news: NewsIndex):
+    # No word of the question (after stemming) occurs in the orchard article.
+    found = news.search("Which fruit crop was hurt by cold weather?")
+    assert found[0].source == "orchard.md"
+    assert found[0].lexical == 0.0
+    assert found[0].score > 0.4
+    assert "apple blossom" in found[0].text
+
+
+def test_passage_carries_citation_metadata_and_sentence_spans(news: NewsIndex):
+    top = news.search("How much did the museum pay for the manuscript?")[0]
+    assert top.source == "museum.txt"
+    assert top.title == "Museum buys rare manuscript"
+    assert top.published == "2025-04-15"
+    assert top.outlet is None  # no outlet named: None, not "None" or ""
+    assert top.sentences, "sentence spans are stored with the chunk"
+    sentences = top.sentence_texts()
+    assert "The museum paid 2.3 million euros, funded mostly by private donors." in sentences
+    assert top.chunk_id.startswith(f"{top.article_id}:")
+
+
+def test_one_passage_per_story_lists_the_other_copy(news: NewsIndex):
+    found = news.search("When will the Harbour bridge reopen?")
+    bridge = [p for p in found if p.source in BRIDGE_STORY]
+    assert len(bridge) == 1, sources(found)
+    (hit,) = bridge
+    assert found[0] is hit
+    other = {"bridge.txt": "AP", "bridge_ap.txt": "PNA/Reuters"}[hit.source]
+    assert hit.also_reported_by == (other,)
+    assert len({p.story_id for p in found}) == len(found)
+    assert all(p.also_reported_by == () for p in found if p is not hit)
+
+
+def test_results_are_ranked_by_fused_score_and_capped_at_k(news: NewsIndex):
+    found = news.search("museum manuscript auction", k=2)
+    assert len(found) == 2
+    assert found[0].source == "museum.txt"
+    assert found[0].fused >= found[1].fused
+
+
+def test_explicit_since_excludes_earlier_and_undated_articles(news: NewsIndex):
+    found = news.search("When will the Harbour bridge reopen?", k=10, since=date(2025, 4, 1))
+    # The undated bridge copy belongs to a story dated 3 March: it is excluded too.
+    assert set(sources(found)) == {"orchard.md", "museum.txt"}
+
+
+def test_explicit_until_keeps_the_undated_copy_of_a_dated_story(news: NewsIndex):
+    found = news.search("Who said the bridge will reopen?", k=10, until=date(2025, 3, 31))
+    assert found and set(sources(found)) <= BRIDGE_STORY
+    window = news.search("museum", k=10, since=date(2025, 4, 10), until=date(2025, 4, 20))
+    assert sources(window) == ["museum.txt"]
+
+
+def test_month_in_the_question_filters_but_keeps_undated_articles(news: NewsIndex):
+    found = news.search("What happened in April?", k=10)
+    names = set(sources(found))
+    assert {"orchard.md", "museum.txt"} <= names
+    assert "chess.txt" in names  # undated: a guessed filter never hides it
+    assert not names & BRIDGE_STORY  # March, and its undated copy counts as March
+    # The same question without the month sees everything.
+    assert BRIDGE_STORY & set(sources(news.search("What happened?", k=10)))
+
+
+def test_explicit_dates_override_a_month_in_the_question(news: NewsIndex):
+    found = news.search("What happened in April?", k=10, until=date(2025, 3, 31))
+    assert found and set(sources(found)) <= BRIDGE_STORY
+
+
+def test_lexical_index_is_saved_for_the_current_generation(news: NewsIndex):
+    cols = news.collections()
+    folder = news.config.home / "lexical" / cols.name
+    saved = LexicalIndex.load(folder, cols.generation())
+    assert saved is not None
+    assert len(saved) == cols.count_chunks()
+    assert LexicalIndex.load(folder, "another-generation") is None
+
+
+def test_retriever_follows_ingests_by_another_index_object(
+    embedder: SentenceTransformerEmbedder, tmp_path: Path, no_onnx_export: None
+):
+    config = IndexConfig(home=tmp_path / "shared-home")
+    folder = write_articles(tmp_path / "articles", [("orchard.md", ORCHARD), ("chess.txt", CHESS)])
+    writer = NewsIndex(config, embedder=embedder)
+    writer.ingest([folder])
+    reader = NewsIndex(config, embedder=embedder)  # e.g. the running bot
+    assert "museum.txt" not in sources(reader.search("Vellichor codex"))
+
+    write_articles(folder, [("museum.txt", MUSEUM)])
+    writer.ingest([folder])
+    found = reader.search("Vellichor codex")
+    assert found[0].source == "museum.txt"
+    assert found[0].lexical > 0  # the lexical index was reloaded too, not only Chroma
+
+    (folder / "museum.txt").unlink()
+    report = writer.ingest([folder], prune=True)
+    assert report.removed == ["museum.txt"]
+    after = reader.search("Vellichor codex")
+    assert "museum.txt" not in sources(after)
+    assert all("Vellichor" not in p.text for p in after)
+    assert reader.stats()["documents"] == 2
+
+
+def test_pruning_one_of_two_identical_files_cites_the_survivor(
+    embedder: SentenceTransformerEmbedder, tmp_path: Path, no_onnx_export: None
+):
+    folder = write_articles(
+        tmp_path / "articles",
+        [("a_bridge.txt", BRIDGE), ("b_mirror.txt", BRIDGE), ("chess.txt", CHESS)],
+    )
+    news = NewsIndex(IndexConfig(home=tmp_path / "home"), embedder=embedder)
+    news.ingest([folder])
+    assert news.search("When will the Harbour bridge reopen?")[0].source == "a_bridge.txt"
+    (folder / "a_bridge.txt").unlink()
+    news.ingest([folder], prune=True)
+    top = news.search("When will the Harbour bridge reopen?")[0]
+    assert top.source == "b_mirror.txt"  # the chunks stay, the pruned name is not cited
+    assert "a_bridge.txt" not in top.also_reported_by
+
+
+@pytest.fixture
+def updated_story(embedder: SentenceTransformerEmbedder, tmp_path: Path, no_onnx_export: None):
+    folder = write_articles(
+        tmp_path / "articles",
+        [("bridge.txt", BRIDGE), ("update.txt", BRIDGE_UPDATE), ("chess.txt", CHESS)],
+    )
+    news = NewsIndex(IndexConfig(home=tmp_path / "home"), embedder=embedder)
+    assert news.ingest([folder]).stories == 2
+    return news
+
+
+def test_a_second_copy_that_adds_facts_is_kept(updated_story: NewsIndex):
+    question = "How much did the repairs cost?"
+    one = updated_story.search(question, per_story=1)
+    assert sum(p.source in {"bridge.txt", "update.txt"} for p in one) == 1
+    two = updated_story.search(question, per_story=2)
+    assert {"bridge.txt", "update.txt"} <= set(sources(two))
+    assert len({p.story_id for p in two if p.source in {"bridge.txt", "update.txt"}}) == 1
+
+
+def test_also_reported_by_never_repeats_the_passages_own_outlet(updated_story: NewsIndex):
+    top = updated_story.search("How much did the repairs cost?")[0]
+    assert top.outlet == "PNA/Reuters"
+    assert top.also_reported_by  # the other copy is listed...
+    assert top.outlet not in top.also_reported_by  # ...but not as "PNA/Reuters" again
