@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (  # noqa: E402
+from _common import (
     DEFAULT_OUT,
     SHARED_DIR,
     machine_info,
@@ -66,7 +66,7 @@ def seed_qa(work: Path, bbc: int) -> dict[str, Any]:
     # fairer to the sentence cache, so the cache is cleared between passes).
     latencies = []
     for _ in range(3):
-        answerer._cache.clear()  # noqa: SLF001 - measure without warm sentence vectors
+        answerer._cache.clear()
         for item in items:
             started = time.perf_counter()
             answerer.answer(item.question)
@@ -87,7 +87,9 @@ def cold_ask(env: dict[str, str], runs: int = 3) -> float:
     """Median wall time of a new `newsbot ask` process answering one question."""
     times = []
     for _ in range(runs):
-        run = run_timed([*newsbot_command(), "ask", "--json", "Who led the US delegation?"], env=env)
+        run = run_timed(
+            [*newsbot_command(), "ask", "--json", "Who led the US delegation?"], env=env
+        )
         json.loads(run.stdout)
         times.append(run.seconds)
     return round(statistics.median(times), 2)
@@ -167,18 +169,24 @@ def main() -> None:
         if not args.skip_squad:
             results["squad2"] = squad(work)
     seed = results["seed_qa_with_bbc"]
-    print(f"seed QA + {args.bbc} BBC articles: answer {seed['answer_accuracy']:.0%}, "
-          f"sources {seed['source_accuracy']:.0%}, verbatim {seed['verbatim_quote_rate']:.0%}, "
-          f"abstained {seed['unanswerable_abstained']}/{seed['unanswerable']}, "
-          f"false abstention {seed['false_abstention']:.0%}")
-    print(f"warm latency p50 {seed['warm_p50_ms']} ms, p95 {seed['warm_p95_ms']} ms; "
-          f"cold `newsbot ask` {seed['cold_ask_s']} s")
+    print(
+        f"seed QA + {args.bbc} BBC articles: answer {seed['answer_accuracy']:.0%}, "
+        f"sources {seed['source_accuracy']:.0%}, verbatim {seed['verbatim_quote_rate']:.0%}, "
+        f"abstained {seed['unanswerable_abstained']}/{seed['unanswerable']}, "
+        f"false abstention {seed['false_abstention']:.0%}"
+    )
+    print(
+        f"warm latency p50 {seed['warm_p50_ms']} ms, p95 {seed['warm_p95_ms']} ms; "
+        f"cold `newsbot ask` {seed['cold_ask_s']} s"
+    )
     if "squad2" in results:
         sq = results["squad2"]
-        print(f"SQuAD 2.0 sample: newsbot answer contains gold {sq['newsbot_answer_contains_gold']:.1%} "
-              f"vs LlamaIndex top chunk {sq['llamaindex_top_chunk_contains_gold']:.1%}; "
-              f"abstains on {sq['abstention_on_unanswerable']:.1%} of unanswerable, "
-              f"false abstention {sq['false_abstention']:.1%}")
+        print(
+            f"SQuAD 2.0 sample: newsbot answer contains gold {sq['newsbot_answer_contains_gold']:.1%} "
+            f"vs LlamaIndex top chunk {sq['llamaindex_top_chunk_contains_gold']:.1%}; "
+            f"abstains on {sq['abstention_on_unanswerable']:.1%} of unanswerable, "
+            f"false abstention {sq['false_abstention']:.1%}"
+        )
     print(f"results: {write_results(args.out, 'answer_quality', results)}")
 
 

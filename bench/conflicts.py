@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import DEFAULT_OUT, SHARED_DIR, machine_info, offline_env, write_results  # noqa: E402
+from _common import DEFAULT_OUT, SHARED_DIR, machine_info, offline_env, write_results
 
 RGB = SHARED_DIR / "bench" / "rgb_fact" / "en_fact.json"
 SEEDS = SHARED_DIR / "corpus" / "seeds"
@@ -48,9 +48,7 @@ def rgb(work: Path, limit: int, embedder: Any) -> dict[str, Any]:
         folder = work / f"rgb{rec['id']:03d}"
         folder.mkdir()
         (folder / "wire_a.txt").write_text(_article(rec["query"], "Reuters", rec["positive"]))
-        (folder / "wire_b.txt").write_text(
-            _article(rec["query"], "AFP", rec["positive_wrong"])
-        )
+        (folder / "wire_b.txt").write_text(_article(rec["query"], "AFP", rec["positive_wrong"]))
         config = IndexConfig(home=work / "rgb-home", collection_prefix=f"rgb{rec['id']:03d}")
         index = NewsIndex(config, embedder=embedder, client=client)
         index.ingest([folder])

@@ -5,7 +5,8 @@ and turned `complete` only after its chunks are written and the chunks of the ve
 are gone. Removing a source (`--prune`) also turns its record `pending` before deleting its chunks
 and then the record. Chunk ids are deterministic (article hash + position) and written with upsert.
 A run first rolls back whatever an interrupted run left pending, so nothing is duplicated or
-orphaned.
+orphaned. Readers cache by the index's generation: a run flags the index dirty before its first
+write and bumps the generation at its end, so a rerun after a kill still bumps it.
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ class Ingestor:
         self._chunk_tokens = chunk_tokens
         self._chunk_overlap = chunk_overlap
         self._max_file_bytes = max_file_bytes
+        self._dirty = False  # has this run flagged the index as changing?
 
     def run(
         self, paths: Sequence[Path], *, prune: bool = False, progress: Progress | None = None
@@ -129,6 +131,9 @@ class Ingestor:
         for path in paths:  # fail before any work on a path that does not exist
             if not path.exists():
                 raise FileNotFoundError(f"{path}: no such file or folder")
+        # A killed run may have changed the index without bumping the generation readers cache by.
+        owed = self._cols.is_dirty()
+        self._dirty = owed
         report.recovered = self._recover()
         records = Catalog(self._cols.all_docs())
         files = list(find_files(paths))
@@ -146,7 +151,7 @@ class Ingestor:
         if prune:
             self._prune(paths, {record_id(f.path) for f in files}, records, report)
         report.stories = len({m.get("story_id") for m in records.complete().values()})
-        if report.changed or not self._cols.generation():
+        if report.changed or owed or not self._cols.generation():
             self._cols.bump_generation()
         report.seconds = time.perf_counter() - started
         return report
@@ -157,6 +162,8 @@ class Ingestor:
         records = self._cols.all_docs()
         pending = {k: m for k, m in records.items() if m.get("state") != "complete"}
         live = {m.get("article_id") for m in records.values() if m.get("state") == "complete"}
+        if pending:
+            self._about_to_change()
         for meta in pending.values():
             for article_id in (meta.get("article_id"), meta.get("prev_article_id")):
                 if article_id and article_id not in live:
@@ -188,7 +195,15 @@ class Ingestor:
             return None
         return _Prepared(file, rid, file_hash, article, content_hash(article.text), previous)
 
+    def _about_to_change(self) -> None:
+        """Before a run's first write: flag the index so a rerun bumps the generation."""
+        if not self._dirty:
+            self._cols.mark_dirty()
+            self._dirty = True
+
     def _store_batch(self, batch: list[_Prepared], records: Catalog, report: IngestReport) -> None:
+        if batch:
+            self._about_to_change()
         # A source whose text changes in this batch stops holding its old article: a copy of that
         # article elsewhere in the batch cannot count on those chunks and is embedded itself.
         leaving = frozenset(
@@ -332,6 +347,8 @@ class Ingestor:
             for rid, meta in records.records.items()
             if rid not in found and _under(Path(str(meta.get("path", ""))), scopes)
         ]
+        if gone:
+            self._about_to_change()
         for rid in gone:
             meta = records.pop(rid) or {}
             article_id = str(meta.get("article_id"))

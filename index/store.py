@@ -143,12 +143,25 @@ class Collections:
         import uuid
 
         generation = uuid.uuid4().hex
+        self._put_state(generation, dirty=False)
+        return generation
+
+    def is_dirty(self) -> bool:
+        """Did an ingest start changing the contents and die before bumping the generation?"""
+        got = self.meta.get(ids=["state"], include=["metadatas"])
+        metas = got.get("metadatas") or []
+        return bool(metas and metas[0] and metas[0].get("dirty"))
+
+    def mark_dirty(self) -> None:
+        """Before an ingest's first change: a new generation is owed even if the run is killed."""
+        self._put_state(self.generation(), dirty=True)
+
+    def _put_state(self, generation: str, *, dirty: bool) -> None:
         self.meta.upsert(
             ids=["state"],
             embeddings=np.ones((1, 1), dtype=np.float32),
-            metadatas=[{"generation": generation}],
+            metadatas=[{"generation": generation, "dirty": dirty}],
         )
-        return generation
 
     def count_chunks(self) -> int:
         """How many chunks the index holds."""

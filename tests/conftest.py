@@ -41,7 +41,7 @@ def index_config(tmp_path: Path) -> IndexConfig:
     return IndexConfig(home=tmp_path / "home")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def seeds() -> Path:
     """The five seed articles (skips when ../shared is not beside the checkout)."""
     if not SEEDS.is_dir():

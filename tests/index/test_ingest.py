@@ -107,8 +107,9 @@ def test_a_second_ingest_at_once_is_refused(news: NewsIndex, tmp_path: Path):
     folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE)])
     lock_dir = news.config.home / "locks"
     lock_dir.mkdir(parents=True)
-    with FileLock(str(lock_dir / f"{news.collection_name}.lock")), pytest.raises(
-        IngestLockedError, match="another"
+    with (
+        FileLock(str(lock_dir / f"{news.collection_name}.lock")),
+        pytest.raises(IngestLockedError, match="another"),
     ):
         news.ingest([folder])
 
@@ -116,3 +117,31 @@ def test_a_second_ingest_at_once_is_refused(news: NewsIndex, tmp_path: Path):
 def test_collection_name_changes_with_chunking(index_config: IndexConfig):
     other = IndexConfig(home=index_config.home, chunk_tokens=120)
     assert NewsIndex(index_config).collection_name != NewsIndex(other).collection_name
+
+
+def test_text_moving_to_a_new_file_in_one_run_is_stored(news: NewsIndex, tmp_path: Path):
+    """a.txt gets new text while b.txt arrives with a.txt's old text: b's chunks must exist."""
+    folder = write_articles(tmp_path / "a", [("a.txt", CHESS)])
+    news.ingest([folder])
+    write_articles(folder, [("a.txt", ORCHARD), ("b.txt", CHESS)])
+    report = news.ingest([folder])
+    assert report.updated == ["a.txt"] and report.added == ["b.txt"]
+    metas = news.collections().chunks.get(include=["metadatas"])["metadatas"]
+    assert {m["source"] for m in metas} == {"a.txt", "b.txt"}
+    text = "\n".join(_chunk_docs(news))
+    assert "Nina Park, 16" in text and "late frost" in text
+
+
+def test_a_copy_keeps_the_chunks_and_counts_when_the_original_goes(news: NewsIndex, tmp_path: Path):
+    folder = write_articles(tmp_path / "a", [("b.txt", CHESS)])
+    news.ingest([folder])
+    alone = news.stats()
+    write_articles(folder, [("a.txt", CHESS)])
+    assert news.ingest([folder]).duplicates == [{"source": "a.txt", "duplicate_of": "b.txt"}]
+    (folder / "b.txt").unlink()
+    assert news.ingest([folder], prune=True).removed == ["b.txt"]
+    stats = news.stats()
+    assert stats["documents"] == 1
+    assert (stats["chunks"], stats["tokens"]) == (alone["chunks"], alone["tokens"])
+    record = next(iter(news.collections().all_docs().values()))
+    assert record["source"] == "a.txt" and record["chunks"] == alone["chunks"]
