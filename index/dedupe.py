@@ -77,32 +77,61 @@ def dates_compatible(a: date | None, b: date | None) -> bool:
     return a is None or b is None or abs((a - b).days) <= MAX_DAYS_APART
 
 
-@dataclass(frozen=True)
-class StoryCandidate:
-    """An article already in the index that a new one may share a story with."""
+class StoryIndex:
+    """The articles already stored, as arrays, so a new article finds its story in one pass.
 
-    story_id: str
-    fingerprint: Fingerprint
-    published: date | None
-    similarity: float  # cosine of article vectors; 0 when unknown
+    Shared text (MinHash containment) is stronger evidence than shared meaning (article-vector
+    cosine), so it ranks first; either only counts between reports at most MAX_DAYS_APART apart.
+    """
 
+    def __init__(self) -> None:
+        self._keys: list[str] = []
+        self._stories: list[str] = []
+        self._hashes: list[np.ndarray] = []
+        self._sizes: list[int] = []
+        self._days: list[int] = []  # proleptic ordinal, 0 = undated
+        self._matrix: np.ndarray | None = None
 
-def choose_story(
-    fp: Fingerprint, published: date | None, candidates: list[StoryCandidate]
-) -> str | None:
-    """Return the story a new article belongs to, or None when it starts a story of its own."""
-    # Shared text is stronger evidence than shared meaning, so it ranks first.
-    best: tuple[int, float, str] | None = None
-    for cand in candidates:
-        if not dates_compatible(published, cand.published):
-            continue
-        shared = containment(fp, cand.fingerprint)
-        if shared >= CONTAINMENT_THRESHOLD:
-            key = (1, shared, cand.story_id)
-        elif cand.similarity >= SIMILARITY_THRESHOLD:
-            key = (0, cand.similarity, cand.story_id)
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def add(self, key: str, story_id: str, fp: Fingerprint, published: date | None) -> None:
+        """Remember an article (key: its record id) as a member of `story_id`."""
+        self._keys.append(key)
+        self._stories.append(story_id)
+        self._hashes.append(fp.hashvalues)
+        self._sizes.append(fp.size)
+        self._days.append(published.toordinal() if published else 0)
+        self._matrix = None
+
+    def match(
+        self, fp: Fingerprint, published: date | None, similarity: dict[str, float]
+    ) -> str | None:
+        """The story a new article belongs to (None: a story of its own).
+
+        `similarity`: article-vector cosine to some stored articles, by key.
+        """
+        if not self._keys:
+            return None
+        if self._matrix is None:
+            self._matrix = np.stack(self._hashes)
+        jaccard = (self._matrix == fp.hashvalues).mean(axis=1)
+        sizes = np.asarray(self._sizes, dtype=np.float64)
+        overlap = jaccard * (sizes + fp.size) / (1.0 + jaccard)
+        shared = np.minimum(1.0, overlap / np.maximum(1.0, np.minimum(sizes, fp.size)))
+        days = np.asarray(self._days)
+        if published is None:
+            compatible = np.ones(len(days), dtype=bool)
         else:
-            continue
-        if best is None or key[:2] > best[:2]:
-            best = key
-    return best[2] if best else None
+            compatible = (days == 0) | (np.abs(days - published.toordinal()) <= MAX_DAYS_APART)
+        shared = np.where(compatible, shared, 0.0)
+        best = int(np.argmax(shared))
+        if shared[best] >= CONTAINMENT_THRESHOLD:
+            return self._stories[best]
+        position = {key: i for i, key in enumerate(self._keys)}
+        close = [
+            (sim, position[key])
+            for key, sim in similarity.items()
+            if key in position and compatible[position[key]] and sim >= SIMILARITY_THRESHOLD
+        ]
+        return self._stories[max(close)[1]] if close else None

@@ -141,7 +141,10 @@ class SentenceTransformerEmbedder:
         model = self._load()
         import torch
 
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16):
+        with (
+            torch.inference_mode(),
+            torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16),
+        ):
             tokens = model.encode(
                 list(texts),
                 batch_size=self._batch_size,
@@ -157,7 +160,9 @@ class SentenceTransformerEmbedder:
         )["offset_mapping"]
         chunk_vectors = []
         sentence_vectors = []
-        for token_vectors, token_offsets, sentence_spans in zip(tokens, offsets, spans, strict=True):
+        for token_vectors, token_offsets, sentence_spans in zip(
+            tokens, offsets, spans, strict=True
+        ):
             matrix = token_vectors.float().cpu().numpy()
             whole = _normalise(matrix.mean(axis=0, keepdims=True))[0]
             chunk_vectors.append(whole)
@@ -172,7 +177,9 @@ class SentenceTransformerEmbedder:
                 inside = real & (starts >= a) & (ends <= b)
                 rows.append(matrix[inside].mean(axis=0) if inside.any() else whole)
             sentence_vectors.append(
-                _normalise(np.asarray(rows, dtype=np.float32)) if rows else np.zeros((0, len(whole)))
+                _normalise(np.asarray(rows, dtype=np.float32))
+                if rows
+                else np.zeros((0, len(whole)))
             )
         return np.asarray(chunk_vectors, dtype=np.float32), sentence_vectors
 

@@ -23,14 +23,7 @@ import numpy as np
 
 from index.chunk import Chunk, chunk_text, encode_spans
 from index.clean import CleanedArticle, clean_article
-from index.dedupe import (
-    Fingerprint,
-    StoryCandidate,
-    bytes_hash,
-    choose_story,
-    content_hash,
-    fingerprint,
-)
+from index.dedupe import Fingerprint, StoryIndex, bytes_hash, content_hash, fingerprint
 from index.embed import Embedder, pack_vectors
 from index.errors import UnsupportedFileError
 from index.html import clean_html
@@ -121,6 +114,7 @@ class Ingestor:
         self._chunk_overlap = chunk_overlap
         self._max_file_bytes = max_file_bytes
         self._dirty = False  # has this run flagged the index as changing?
+        self._stories: StoryIndex | None = None  # stored articles' fingerprints, built once
 
     def run(
         self, paths: Sequence[Path], *, prune: bool = False, progress: Progress | None = None
@@ -134,6 +128,7 @@ class Ingestor:
         # A killed run may have changed the index without bumping the generation readers cache by.
         owed = self._cols.is_dirty()
         self._dirty = owed
+        self._stories = None
         report.recovered = self._recover()
         records = Catalog(self._cols.all_docs())
         files = list(find_files(paths))
@@ -164,10 +159,14 @@ class Ingestor:
         live = {m.get("article_id") for m in records.values() if m.get("state") == "complete"}
         if pending:
             self._about_to_change()
-        for meta in pending.values():
-            for article_id in (meta.get("article_id"), meta.get("prev_article_id")):
-                if article_id and article_id not in live:
-                    self._cols.delete_article_chunks(str(article_id))
+        dead = {
+            str(article_id)
+            for meta in pending.values()
+            for article_id in (meta.get("article_id"), meta.get("prev_article_id"))
+            if article_id and article_id not in live
+        }
+        if dead:
+            self._cols.delete_article_chunks(*dead)
         self._cols.delete_docs(list(pending))
         return len(pending)
 
@@ -237,8 +236,7 @@ class Ingestor:
             ):
                 item.sentence_vectors[chunk.index] = packed
             offset += len(item.chunks)
-        for item in batch:
-            self._store_one(item, fresh_vectors.get(item.article_id), records, report)
+        self._write_batch(batch, fresh_vectors, records, report)
 
     def _embed(self, chunks: list[Chunk]) -> tuple[np.ndarray, list[str]]:
         """Chunk vectors and, when the model allows, packed per-sentence vectors."""
@@ -250,85 +248,147 @@ class Ingestor:
         vectors, per_chunk = with_sentences([c.text for c in chunks], [c.sentences for c in chunks])
         return vectors, [pack_vectors(v) for v in per_chunk]
 
-    def _store_one(
+    def _write_batch(
         self,
-        item: _Prepared,
-        chunk_vectors: np.ndarray | None,
+        batch: list[_Prepared],
+        fresh_vectors: dict[str, np.ndarray],
         records: Catalog,
         report: IngestReport,
     ) -> None:
-        art = item.article
-        prev_article = item.previous.get("article_id") if item.previous else None
-        original = records.holder(item.article_id)
-        fp = fingerprint(art.text)
-        if original is not None:
-            # Same text as a stored article: point at its chunks, embed nothing.
-            story_id = str(original[1].get("story_id"))
-            vector = self._article_vector(original[0])
-            if original[0] != item.record_id:
-                report.duplicates.append(
-                    {"source": item.file.source, "duplicate_of": str(original[1].get("source"))}
-                )
-        else:
-            assert chunk_vectors is not None and len(chunk_vectors) == len(item.chunks)
-            vector = _unit(chunk_vectors.mean(axis=0))
-            story_id = self._story_for(fp, art.published, vector, records) or item.article_id
-        meta = _record_meta(item, story_id, fp, state="pending", prev_article=prev_article)
-        if original is not None:  # its chunks are the original's: so are their counts
-            meta["chunks"] = int(original[1].get("chunks") or 0)
-            meta["tokens"] = int(original[1].get("tokens") or 0)
-        self._cols.put_doc(item.record_id, meta, vector)
-        if original is None and chunk_vectors is not None:
-            self._cols.delete_article_chunks(item.article_id)  # leftovers of a killed run
-            self._cols.add_chunks(
-                [f"{item.article_id}:{c.index:04d}" for c in item.chunks],
-                [c.text for c in item.chunks],
-                chunk_vectors,
-                [_chunk_meta(item, c, story_id) for c in item.chunks],
-            )
-        records.put(item.record_id, meta)
-        if (
-            prev_article
-            and prev_article != item.article_id
-            and not records.is_stored(str(prev_article), exclude=item.record_id)
-        ):
-            self._cols.delete_article_chunks(str(prev_article))
-        meta = {**meta, "state": "complete", "prev_article_id": ""}
-        self._cols.put_doc(item.record_id, meta, vector)
-        records.put(item.record_id, meta)
-        (report.updated if item.previous else report.added).append(item.file.source)
+        """Write a batch's records and chunks in a handful of Chroma calls.
 
-    def _story_for(
-        self,
-        fp: Fingerprint,
-        published: date | None,
-        vector: np.ndarray,
-        records: Catalog,
-    ) -> str | None:
-        complete = records.complete()
-        if not complete:
-            return None
-        similar: dict[str, float] = {}
-        hits = self._cols.docs.query(
-            query_embeddings=[vector.tolist()],
-            n_results=min(STORY_NEIGHBOURS, len(complete)),
-            include=["distances"],
-        )
-        for rid, dist in zip(hits["ids"][0], hits["distances"][0], strict=True):
-            similar[rid] = 1.0 - float(dist)
-        candidates = []
-        for rid, meta in complete.items():
-            if not meta.get("minhash"):
-                continue
-            candidates.append(
-                StoryCandidate(
-                    story_id=str(meta["story_id"]),
-                    fingerprint=Fingerprint.decode(str(meta["minhash"]), int(meta["shingles"])),
-                    published=_parse_day(int(meta.get("published_day", 0))),
-                    similarity=similar.get(rid, 0.0),
+        Order (what makes a kill at any point recoverable): every record `pending` first, then
+        leftover chunks of the new articles deleted and the new chunks written, then the
+        replaced articles' chunks deleted, and only then every record `complete`.
+        """
+        if not batch:
+            return
+        stories = self._story_index(records)
+        similar = self._similar_articles(fresh_vectors, len(records.complete()))
+        planned: dict[
+            str, tuple[str, np.ndarray, dict[str, Any]]
+        ] = {}  # article -> story, vector, counts
+        pending: list[tuple[_Prepared, dict[str, Any], np.ndarray]] = []
+        new_chunks: list[tuple[_Prepared, str]] = []
+        for item in batch:
+            fp = fingerprint(item.article.text)
+            prev_article = item.previous.get("article_id") if item.previous else None
+            original = records.holder(item.article_id)
+            counts: dict[str, Any] = {}
+            if item.article_id in planned:  # a copy of an article earlier in this batch
+                story_id, vector, counts = planned[item.article_id]
+                report.duplicates.append(
+                    {"source": item.file.source, "duplicate_of": counts["source"]}
                 )
+            elif original is not None and item.article_id not in fresh_vectors:
+                # Same text as a stored article: point at its chunks, embed nothing.
+                story_id = str(original[1].get("story_id"))
+                vector = self._article_vector(original[0])
+                counts = {k: original[1].get(k) for k in ("chunks", "tokens", "source")}
+                if original[0] != item.record_id:
+                    report.duplicates.append(
+                        {"source": item.file.source, "duplicate_of": str(original[1].get("source"))}
+                    )
+            else:
+                chunk_vectors = fresh_vectors[item.article_id]
+                vector = _unit(chunk_vectors.mean(axis=0))
+                nearby = dict(similar.get(item.article_id, {}))
+                for mate, _, mate_vector in pending:  # earlier articles of this very batch
+                    nearby[mate.record_id] = float(vector @ mate_vector)
+                story_id = stories.match(fp, item.article.published, nearby) or item.article_id
+                new_chunks.append((item, story_id))
+            meta = _record_meta(item, story_id, fp, state="pending", prev_article=prev_article)
+            if counts:  # its chunks are the original's: so are their counts
+                meta["chunks"] = int(counts.get("chunks") or 0)
+                meta["tokens"] = int(counts.get("tokens") or 0)
+            planned.setdefault(
+                item.article_id,
+                (
+                    story_id,
+                    vector,
+                    {
+                        "chunks": meta["chunks"],
+                        "tokens": meta["tokens"],
+                        "source": item.file.source,
+                    },
+                ),
             )
-        return choose_story(fp, published, candidates)
+            stories.add(item.record_id, story_id, fp, item.article.published)
+            pending.append((item, meta, vector))
+
+        self._cols.put_docs(
+            [item.record_id for item, _, _ in pending],
+            [meta for _, meta, _ in pending],
+            np.stack([vector for _, _, vector in pending]),
+        )
+        for item, meta, _ in pending:
+            records.put(item.record_id, meta)
+        if new_chunks:
+            self._cols.delete_article_chunks(*(item.article_id for item, _ in new_chunks))
+            self._cols.add_chunks(
+                [f"{item.article_id}:{c.index:04d}" for item, _ in new_chunks for c in item.chunks],
+                [c.text for item, _ in new_chunks for c in item.chunks],
+                np.concatenate([fresh_vectors[item.article_id] for item, _ in new_chunks]),
+                [_chunk_meta(item, c, story) for item, story in new_chunks for c in item.chunks],
+            )
+        final = {**records.records}
+        for item, meta, _ in pending:
+            final[item.record_id] = {**meta, "state": "complete"}
+        held = {str(m.get("article_id")) for m in final.values() if m.get("state") == "complete"}
+        replaced = {
+            str(meta["prev_article_id"])
+            for _, meta, _ in pending
+            if meta.get("prev_article_id") and meta["prev_article_id"] not in held
+        }
+        if replaced:
+            self._cols.delete_article_chunks(*replaced)
+        done = [{**meta, "state": "complete", "prev_article_id": ""} for _, meta, _ in pending]
+        self._cols.put_docs(
+            [item.record_id for item, _, _ in pending],
+            done,
+            np.stack([vector for _, _, vector in pending]),
+        )
+        for (item, _, _), meta in zip(pending, done, strict=True):
+            records.put(item.record_id, meta)
+            (report.updated if item.previous else report.added).append(item.file.source)
+
+    def _story_index(self, records: Catalog) -> StoryIndex:
+        """Stored articles' fingerprints, decoded once per run and kept up to date."""
+        if self._stories is None:
+            self._stories = StoryIndex()
+            for rid, meta in records.complete().items():
+                if meta.get("minhash"):
+                    self._stories.add(
+                        rid,
+                        str(meta["story_id"]),
+                        Fingerprint.decode(str(meta["minhash"]), int(meta["shingles"])),
+                        _parse_day(int(meta.get("published_day") or 0)),
+                    )
+        return self._stories
+
+    def _similar_articles(
+        self, fresh_vectors: dict[str, np.ndarray], stored: int
+    ) -> dict[str, dict[str, float]]:
+        """For each new article, the cosine to its nearest stored articles (one query call)."""
+        if not fresh_vectors or not stored:
+            return {}
+        articles = list(fresh_vectors)
+        means = np.stack([_unit(fresh_vectors[a].mean(axis=0)) for a in articles])
+        hits = self._cols.docs.query(
+            query_embeddings=means,
+            n_results=min(STORY_NEIGHBOURS, stored),
+            include=["distances", "metadatas"],
+        )
+        out: dict[str, dict[str, float]] = {}
+        for article, ids, dists, metas in zip(
+            articles, hits["ids"], hits["distances"], hits["metadatas"], strict=True
+        ):
+            out[article] = {
+                rid: 1.0 - float(d)
+                for rid, d, m in zip(ids, dists, metas, strict=True)
+                if (m or {}).get("state") == "complete"
+            }
+        return out
 
     def _article_vector(self, rid: str) -> np.ndarray:
         got = self._cols.docs.get(ids=[rid], include=["embeddings"])

@@ -280,7 +280,9 @@ class Retriever:
             score=round(score, 4),
             fused=fused,
             sentences=tuple(decode_spans(str(meta.get("sents") or ""))),
-            also_reported_by=snap.also_reported_by(story_id, source, str(meta.get("outlet")) or None),
+            also_reported_by=snap.also_reported_by(
+                story_id, source, str(meta.get("outlet")) or None
+            ),
             lexical=lex_scores.get(cid, 0.0),
             sentence_vectors=unpack_vectors(str(meta.get("svec") or "")),
         )

@@ -93,11 +93,18 @@ class Collections:
 
     def put_doc(self, doc_id: str, meta: Metadata, vector: np.ndarray) -> None:
         """Create or replace one source record."""
-        self.docs.upsert(
-            ids=[doc_id],
-            metadatas=[dict(meta)],
-            embeddings=np.asarray([vector], dtype=np.float32),
-        )
+        self.put_docs([doc_id], [meta], np.asarray([vector]))
+
+    def put_docs(
+        self, doc_ids: Sequence[str], metas: Sequence[Metadata], vectors: np.ndarray
+    ) -> None:
+        """Create or replace source records in one write (each write is a synced commit)."""
+        if doc_ids:
+            self.docs.upsert(
+                ids=list(doc_ids),
+                metadatas=[dict(m) for m in metas],
+                embeddings=np.asarray(vectors, dtype=np.float32),
+            )
 
     def mark_pending(self, doc_id: str, meta: Metadata) -> None:
         """Turn a source record `pending` (vector kept): the first step of removing it."""
@@ -127,9 +134,13 @@ class Collections:
                 metadatas=[dict(m) for m in metas[lo:hi]],
             )
 
-    def delete_article_chunks(self, article_id: str) -> None:
-        """Delete every chunk of one article (partial leftovers included)."""
-        self.chunks.delete(where={"article_id": article_id})
+    def delete_article_chunks(self, *article_ids: str) -> None:
+        """Delete every chunk of these articles (partial leftovers included), in one write."""
+        ids = sorted(set(article_ids))
+        for lo in range(0, len(ids), 500):
+            part = ids[lo : lo + 500]
+            where = {"article_id": part[0]} if len(part) == 1 else {"article_id": {"$in": part}}
+            self.chunks.delete(where=where)
 
     # ---- generation: changes whenever an ingest changed anything -----------------------
     def generation(self) -> str:

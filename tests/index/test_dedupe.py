@@ -2,8 +2,7 @@ from datetime import date
 
 from index.dedupe import (
     Fingerprint,
-    StoryCandidate,
-    choose_story,
+    StoryIndex,
     containment,
     content_hash,
     fingerprint,
@@ -35,12 +34,16 @@ def test_fingerprint_survives_encoding():
 
 
 def test_story_needs_shared_text_or_close_meaning_and_compatible_dates():
+    stories = StoryIndex()
+    stories.add("copy", "s1", fingerprint(REPORT), date(2025, 2, 28))
+    stories.add("para", "s2", fingerprint("unrelated words " * 40), None)
+    stories.add("later", "s3", fingerprint(REPORT + " Later."), date(2025, 4, 10))
     fp = fingerprint(REPORT)
-    copy = StoryCandidate("s1", fingerprint(REPORT), date(2025, 2, 28), similarity=0.5)
-    paraphrase = StoryCandidate("s2", fingerprint("unrelated words " * 40), None, similarity=0.95)
-    later = StoryCandidate("s3", fingerprint(REPORT), date(2025, 4, 10), similarity=0.99)
-    assert choose_story(fp, date(2025, 2, 28), [copy]) == "s1"
-    assert choose_story(fp, date(2025, 2, 28), [paraphrase]) == "s2"
-    assert choose_story(fp, date(2025, 2, 28), [later]) is None
-    distant = StoryCandidate("s4", fingerprint("unrelated words " * 40), None, similarity=0.6)
-    assert choose_story(fp, None, [distant]) is None
+    assert stories.match(fp, date(2025, 2, 28), {}) == "s1"
+    # Shared meaning only: the paraphrase, when its cosine is high enough.
+    other = fingerprint(" ".join(f"Unrelated sentence {i} about rivers." for i in range(30)))
+    assert stories.match(other, date(2025, 2, 28), {"para": 0.95}) == "s2"
+    assert stories.match(other, date(2025, 2, 28), {"para": 0.6}) is None
+    # The same text, but reported six weeks later: a different story.
+    assert stories.match(fp, date(2025, 4, 12), {"later": 0.99}) == "s3"
+    assert stories.match(fp, date(2025, 6, 1), {"later": 0.99, "copy": 0.99}) is None
