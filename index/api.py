@@ -16,7 +16,7 @@ from index.config import IndexConfig
 from index.datefilter import DateFilter, filter_from_question
 from index.embed import Embedder, make_embedder
 from index.errors import IndexNotBuiltError, IngestLockedError
-from index.store import Collections, collection_name, open_client
+from index.store import Collections, collection_name, open_client, reaching
 
 if TYPE_CHECKING:
     from index.ingest import IngestReport, Progress
@@ -80,14 +80,15 @@ class NewsIndex:
             dates = DateFilter(since=since, until=until)
         else:
             dates = filter_from_question(question)
-        return self.retriever.search(
-            question,
-            k=k,
-            dates=dates,
-            query_vector=query_vector,
-            per_story=per_story,
-            novelty=novelty,
-        )
+        with reaching(self.location):
+            return self.retriever.search(
+                question,
+                k=k,
+                dates=dates,
+                query_vector=query_vector,
+                per_story=per_story,
+                novelty=novelty,
+            )
 
     @cached_property
     def collection_name(self) -> str:
@@ -115,14 +116,15 @@ class NewsIndex:
 
     def collections(self, *, create: bool = False) -> Collections:
         """The chunk and document collections; IndexNotBuiltError if absent and not `create`."""
-        if not create:
-            existing = {getattr(c, "name", c) for c in self.client.list_collections()}
-            if self.collection_name not in existing:
-                raise IndexNotBuiltError(
-                    f"no index '{self.collection_name}' at {self.location}: "
-                    "run `newsbot ingest PATH` first"
-                )
-        return Collections(self.client, self.collection_name, create=create)
+        with reaching(self.location):
+            if not create:
+                existing = {getattr(c, "name", c) for c in self.client.list_collections()}
+                if self.collection_name not in existing:
+                    raise IndexNotBuiltError(
+                        f"no index '{self.collection_name}' at {self.location}: "
+                        "run `newsbot ingest PATH` first"
+                    )
+            return Collections(self.client, self.collection_name, create=create)
 
     def ingest(
         self, paths: Sequence[Path], *, prune: bool = False, progress: Progress | None = None
@@ -147,8 +149,9 @@ class NewsIndex:
                 chunk_overlap=self.config.chunk_overlap,
                 max_file_bytes=self.config.max_file_bytes,
             )
-            report = ingestor.run(paths, prune=prune, progress=progress)
-            self._prepare_queries()
+            with reaching(self.location):
+                report = ingestor.run(paths, prune=prune, progress=progress)
+                self._prepare_queries()
             return report
         finally:
             lock.release()
@@ -167,12 +170,14 @@ class NewsIndex:
     def stats(self) -> dict[str, Any]:
         """Counts and configuration of the index."""
         cols = self.collections()
-        records = [m for m in cols.all_docs().values() if m.get("state") == "complete"]
+        with reaching(self.location):
+            records = [m for m in cols.all_docs().values() if m.get("state") == "complete"]
+            chunks = cols.count_chunks()
         articles = {m.get("article_id"): m for m in records}
         return {
             "documents": len(records),
             "articles": len(articles),
-            "chunks": cols.count_chunks(),
+            "chunks": chunks,
             "tokens": sum(int(m.get("tokens", 0)) for m in articles.values()),
             "stories": len({m.get("story_id") for m in records}),
             "dated": sum(1 for m in articles.values() if m.get("published")),

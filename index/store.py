@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -62,6 +63,26 @@ def open_client(*, home: Path, chroma_url: str | None) -> Any:
             f"cannot reach the Chroma server at {chroma_url} ({type(exc).__name__}); "
             "start it (`chroma run --path DIR`) or unset NEWSBOT_CHROMA_URL"
         ) from exc
+
+
+@contextmanager
+def reaching(where: str) -> Iterator[None]:
+    """Turn a lost connection to the store into one clear StoreUnavailableError.
+
+    chromadb's HTTP client raises httpx transport errors when the server is down, and simply
+    works again once it is back, so callers need no reconnect logic, only this message.
+    """
+    try:
+        yield
+    except StoreUnavailableError:
+        raise
+    except Exception as exc:
+        if _is_connection_error(exc):
+            raise StoreUnavailableError(
+                f"cannot reach the Chroma server at {where} ({type(exc).__name__}); "
+                "start it (`chroma run --path DIR`) or unset NEWSBOT_CHROMA_URL"
+            ) from exc
+        raise
 
 
 class Collections:
@@ -180,5 +201,14 @@ class Collections:
 
 
 def _is_connection_error(exc: BaseException) -> bool:
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return True
+    try:
+        import httpx
+
+        if isinstance(exc, httpx.TransportError):
+            return True
+    except ImportError:  # pragma: no cover - httpx comes with chromadb
+        pass
     text = f"{type(exc).__name__} {exc}".lower()
-    return any(k in text for k in ("connect", "refused", "unreachable", "timed out"))
+    return any(k in text for k in ("connection refused", "connecterror", "unreachable"))

@@ -19,6 +19,7 @@ from bot.slack import blocks
 from bot.slack.client import retry_handlers
 from bot.slack.feedback import FeedbackStore
 from bot.slack.history import BotIdentity, BotThreads, build_history, fetch_thread
+from index.errors import NewsbotError
 
 logger = logging.getLogger(__name__)
 
@@ -189,7 +190,10 @@ class Responder:
 
     def _warn(self, q: Question, client: WebClient, exc: BaseException) -> None:
         """Tell the asker that answering failed: in the thread, or privately for /ask."""
-        text = blocks.render_warning(type(exc).__name__).text
+        # newsbot's own errors say what is wrong and hold no secrets ("cannot reach the Chroma
+        # server at ..."); anything else is named by its class only.
+        reason = str(exc) if isinstance(exc, NewsbotError) else type(exc).__name__
+        text = blocks.render_warning(reason).text
         if q.response_url:
             self._guarded(_respond, q.response_url, {"response_type": "ephemeral", "text": text})
         else:

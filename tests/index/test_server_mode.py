@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,62 +13,19 @@ from index.config import IndexConfig
 from index.embed import SentenceTransformerEmbedder
 from index.errors import StoreUnavailableError
 from tests.fakes.articles import BRIDGE, CHESS, ORCHARD, write_articles
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _heartbeat(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
+from tests.fakes.chroma_server import ChromaServer, free_port
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A `chroma run` on a free loopback port; yields its URL."""
-    chroma = shutil.which("chroma")
-    if chroma is None:
+    if shutil.which("chroma") is None:
         pytest.skip("the `chroma` command is not installed")
-    root = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    with (root / "server.log").open("wb") as log:
-        proc = subprocess.Popen(
-            [
-                chroma,
-                "run",
-                "--path",
-                str(root / "data"),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server")).start()
     try:
-        deadline = time.monotonic() + 60
-        while not _heartbeat(url):
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited: {(root / 'server.log').read_text()[-2000:]}")
-            if time.monotonic() > deadline:
-                pytest.fail("chroma run did not answer its heartbeat within 60 s")
-            time.sleep(0.1)
-        yield url
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        server.stop()
 
 
 def test_ingest_and_stats_on_a_chroma_server(
@@ -102,10 +54,40 @@ def test_ingest_and_stats_on_a_chroma_server(
 
 
 def test_a_closed_port_is_a_clear_store_unavailable_error(tmp_path: Path):
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     news = NewsIndex(IndexConfig(home=tmp_path / "home", chroma_url=url))
     with pytest.raises(StoreUnavailableError) as caught:
         news.stats()
     message = str(caught.value)
     assert url in message and "\n" not in message
     assert "NEWSBOT_CHROMA_URL" in message
+
+
+def test_the_index_recovers_by_itself_when_the_server_comes_back(
+    embedder: SentenceTransformerEmbedder, tmp_path: Path
+):
+    """A long-running reader (the Slack bot) gets one clear error while the server is down."""
+    if shutil.which("chroma") is None:
+        pytest.skip("the `chroma` command is not installed")
+    server = ChromaServer(tmp_path / "server").start()
+    try:
+        folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("chess.txt", CHESS)])
+        news = NewsIndex(
+            IndexConfig(home=tmp_path / "home", chroma_url=server.url), embedder=embedder
+        )
+        news.ingest([folder])
+        assert news.search("When will the Harbour bridge reopen?")[0].source == "bridge.txt"
+
+        server.stop()
+        with pytest.raises(StoreUnavailableError) as caught:
+            news.search("When will the Harbour bridge reopen?")
+        assert server.url in str(caught.value) and "\n" not in str(caught.value)
+        with pytest.raises(StoreUnavailableError):
+            news.ingest([folder])
+
+        server.start()  # same port, same data
+        hits = news.search("Who won the national chess championship?")
+        assert hits and hits[0].source == "chess.txt"
+        assert news.stats()["documents"] == 2
+    finally:
+        server.stop()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from index.errors import StoreUnavailableError
 from tests.fakes.answerer import FakeAnswerer, many_sources_answer
 from tests.fakes.slack_api import BOT_ID, BOT_USER_ID
 from tests.fakes.slack_bot import RunningBot
@@ -96,6 +97,24 @@ def test_a_failing_answer_is_reported_in_the_thread(
     bot.api.wait_for("reactions.remove")
     assert post["text"].startswith(":warning:") and "RuntimeError" in post["text"]
     assert any(r.exc_info and "index exploded" in str(r.exc_info[1]) for r in caplog.records)
+
+
+def test_an_unreachable_store_is_said_plainly_and_the_next_question_is_answered(
+    start_bot: StartBot,
+) -> None:
+    down = StoreUnavailableError("cannot reach the Chroma server at http://127.0.0.1:9")
+    answerer = FakeAnswerer(error=down)
+    bot = start_bot(answerer)
+    first = mention_event(MENTION)
+    bot.sender.event(event_callback(first))
+    post = bot.api.wait_for_post(thread_ts=first["ts"])
+    assert post["text"].startswith(":warning:") and "cannot reach the Chroma server" in post["text"]
+
+    answerer.error = None  # the server is back: the bot needs no restart
+    second = mention_event(MENTION, ts="1700000099.000200")
+    bot.sender.event(event_callback(second))
+    post = bot.api.wait_for_post(thread_ts=second["ts"])
+    assert not post["text"].startswith(":warning:")
 
 
 def test_an_unreadable_thread_still_gets_an_answer(start_bot: StartBot) -> None:
