@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import date
 from functools import cached_property
@@ -16,12 +17,20 @@ from index.config import IndexConfig
 from index.datefilter import DateFilter, filter_from_question
 from index.embed import Embedder, make_embedder
 from index.errors import IndexNotBuiltError, IngestLockedError
-from index.store import Collections, collection_name, open_client, reaching
+from index.store import (
+    Collections,
+    collection_name,
+    is_store_error,
+    open_client,
+    reaching,
+    reopen_embedded,
+)
 
 if TYPE_CHECKING:
     from index.ingest import IngestReport, Progress
     from index.retrieve import Passage, Retriever
 
+log = logging.getLogger(__name__)
 CHUNKER_VERSION = "3"  # 3: per-sentence vectors in chunk metadata
 
 
@@ -80,15 +89,27 @@ class NewsIndex:
             dates = DateFilter(since=since, until=until)
         else:
             dates = filter_from_question(question)
+        kwargs: dict[str, Any] = {
+            "k": k,
+            "dates": dates,
+            "query_vector": query_vector,
+            "per_story": per_story,
+            "novelty": novelty,
+        }
         with reaching(self.location):
-            return self.retriever.search(
-                question,
-                k=k,
-                dates=dates,
-                query_vector=query_vector,
-                per_story=per_story,
-                novelty=novelty,
-            )
+            try:
+                return self.retriever.search(question, **kwargs)
+            except Exception as exc:
+                if self.config.chroma_url or self._client is not None or not is_store_error(exc):
+                    raise
+                # Another process (an ingest) wrote to the embedded store: reload and retry once.
+                log.info("embedded store changed by another process (%s); reopening", exc)
+                self._reopen()
+                return self.retriever.search(question, **kwargs)
+
+    def _reopen(self) -> None:
+        self.__dict__["client"] = reopen_embedded(self.__dict__.get("client"), self.config.home)
+        self.__dict__.pop("retriever", None)
 
     @cached_property
     def collection_name(self) -> str:

@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -83,6 +83,28 @@ def reaching(where: str) -> Iterator[None]:
                 "start it (`chroma run --path DIR`) or unset NEWSBOT_CHROMA_URL"
             ) from exc
         raise
+
+
+def reopen_embedded(old: Any, home: Path) -> Any:
+    """A fresh embedded client after another process wrote to the store.
+
+    An embedded Chroma is one process's store: a reader in another process (the Slack bot while
+    `newsbot ingest` runs) can fail with "Error finding id" until it reloads. chromadb keeps one
+    shared System per path, so it has to be dropped (a private detail, hence this one place).
+    """
+    from chromadb.api.client import SharedSystemClient
+
+    identifier = getattr(old, "_identifier", str(home / "chroma"))
+    system = SharedSystemClient._identifier_to_system.pop(identifier, None)
+    if system is not None:
+        with suppress(Exception):  # a half-broken system only needs to go away
+            system.stop()
+    return open_client(home=home, chroma_url=None)
+
+
+def is_store_error(exc: BaseException) -> bool:
+    """An error raised by chromadb itself (not a bug of ours, not a lost connection)."""
+    return type(exc).__module__.startswith("chromadb")
 
 
 class Collections:
