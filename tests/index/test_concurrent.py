@@ -39,7 +39,7 @@ def test_queries_keep_working_while_another_process_ingests(tmp_path: Path):
         hits = news.search("Who won the national chess championship?")
         assert hits and hits[0].source == "chess.txt"
         answered += 1
-    out, err = writer.communicate(timeout=300)
+    _, err = writer.communicate(timeout=300)
     assert writer.returncode == 0, err
     assert answered > 1
 
