@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 _MONTHS = {
     name: i
     for i, names in enumerate(
@@ -66,6 +68,21 @@ class DateFilter:
         if self.months and month not in self.months:
             return False
         return not (self.year and year != self.year)
+
+    def accepts_days(self, days: np.ndarray) -> np.ndarray:
+        """`accepts` over an array of YYYYMMDD numbers at once."""
+        days = np.asarray(days, dtype=np.int64)
+        ok = np.where(days == 0, self.include_undated, True)
+        dated = days != 0
+        if self.since:
+            ok &= ~dated | (days >= _num(self.since))
+        if self.until:
+            ok &= ~dated | (days <= _num(self.until))
+        if self.months:
+            ok &= ~dated | np.isin(days // 100 % 100, sorted(self.months))
+        if self.year:
+            ok &= ~dated | (days // 10000 == self.year)
+        return np.asarray(ok, dtype=bool)
 
     @property
     def active(self) -> bool:

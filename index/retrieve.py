@@ -107,6 +107,8 @@ class Retriever:
         self._embedder = embedder
         self._lexical_dir = lexical_dir
         self._snap: _Snapshot | None = None
+        self._lexical_index: LexicalIndex | None = None
+        self._persist = False  # readers keep their lexical index in memory; ingest saves it
         self._lock = threading.Lock()
 
     # ---- caches ----------------------------------------------------------------------
@@ -119,39 +121,52 @@ class Retriever:
         with self._lock:
             if self._snap is None or self._snap.generation != generation:
                 fresh = _Snapshot.of(generation, self._cols.all_docs())
-                fresh.lexical = self._lexical_for(generation)
+                fresh.lexical = self._lexical_for(generation, set(fresh.by_article))
                 self._snap = fresh
             return self._snap
 
-    def _lexical_for(self, generation: str) -> LexicalIndex:
+    def _lexical_for(self, generation: str, live: set[str]) -> LexicalIndex:
+        """The lexical index brought in step with the live articles (only their changes)."""
         folder = self._lexical_dir / self._cols.name
-        loaded = LexicalIndex.load(folder, generation)
-        if loaded is not None:
-            return loaded
-        ids, texts = self._all_chunk_texts()
-        built = LexicalIndex.build(ids, texts, [0] * len(ids))
-        try:
-            built.save(folder, generation)
-        except OSError as exc:  # a read-only data dir still answers, just rebuilds next time
-            log.warning("cannot save the lexical index to %s: %s", folder, exc)
-        return built
+        index = self._lexical_index or LexicalIndex.load(folder) or LexicalIndex()
+        if index.generation != generation:
+            outcome = index.sync(live, self._chunk_texts)
+            index.generation = generation
+            log.debug("lexical index %s for generation %s", outcome, generation)
+            if self._persist:
+                try:
+                    index.save(folder)
+                except OSError as exc:  # a read-only data dir still answers
+                    log.warning("cannot save the lexical index to %s: %s", folder, exc)
+        self._lexical_index = index
+        return index
 
     def rebuild_lexical(self) -> None:
-        """Build and save the lexical index for the current generation (done after ingest)."""
+        """Bring the lexical index in step and save it (done by ingest, not by readers)."""
+        self._persist = True
         self._snap = None
         self.snapshot()
 
-    def _all_chunk_texts(self) -> tuple[list[str], list[str]]:
+    def _chunk_texts(self, articles: list[str] | None) -> tuple[list[str], list[str]]:
+        """Chunk ids and texts of some articles (None: of all), read back from Chroma."""
         ids: list[str] = []
         texts: list[str] = []
-        page, offset = 5000, 0
-        while True:
-            got = self._cols.chunks.get(include=["documents"], limit=page, offset=offset)
-            if not got["ids"]:
-                break
+        if articles is None:
+            page, offset = 5000, 0
+            while True:
+                got = self._cols.chunks.get(include=["documents"], limit=page, offset=offset)
+                if not got["ids"]:
+                    break
+                ids.extend(got["ids"])
+                texts.extend(got["documents"])
+                offset += len(got["ids"])
+            return ids, texts
+        for lo in range(0, len(articles), 200):
+            part = articles[lo : lo + 200]
+            where = {"article_id": part[0]} if len(part) == 1 else {"article_id": {"$in": part}}
+            got = self._cols.chunks.get(where=where, include=["documents"])
             ids.extend(got["ids"])
             texts.extend(got["documents"])
-            offset += len(got["ids"])
         return ids, texts
 
     # ---- search ----------------------------------------------------------------------
@@ -231,11 +246,15 @@ class Retriever:
         lexical = snap.lexical
         if lexical is None or not len(lexical):
             return []
-        mask = None
+        accept = None
         if dates is not None:
-            days = [snap.effective_day.get(cid.rsplit(":", 1)[0], 0) for cid in lexical.ids]
-            mask = np.fromiter((dates.accepts(d) for d in days), dtype=bool, count=len(days))
-        return lexical.search(question, POOL, mask)
+            day_of = snap.effective_day
+
+            def accept(articles: np.ndarray) -> np.ndarray:
+                days = np.fromiter((day_of.get(a, 0) for a in articles), np.int64, len(articles))
+                return dates.accepts_days(days)
+
+        return lexical.search(question, POOL, accept)
 
     def _fetch(
         self, ids: Sequence[str], vector: np.ndarray

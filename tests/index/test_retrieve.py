@@ -15,7 +15,7 @@ from index.embed import SentenceTransformerEmbedder
 from index.errors import IndexNotBuiltError
 from index.lexical import LexicalIndex
 from index.retrieve import Passage
-from tests.fakes.articles import BRIDGE, CHESS, ORCHARD, write_articles
+from tests.fakes.articles import BRIDGE, CHESS, ORCHARD, many_articles, write_articles
 
 # The bridge story again, from another outlet, undated: one story with BRIDGE (shared wording).
 BRIDGE_AP = """City bridge repairs nearly done
@@ -169,10 +169,32 @@ def test_explicit_dates_override_a_month_in_the_question(news: NewsIndex):
 def test_lexical_index_is_saved_for_the_current_generation(news: NewsIndex):
     cols = news.collections()
     folder = news.config.home / "lexical" / cols.name
-    saved = LexicalIndex.load(folder, cols.generation())
+    saved = LexicalIndex.load(folder)
     assert saved is not None
+    assert saved.generation == cols.generation()
     assert len(saved) == cols.count_chunks()
-    assert LexicalIndex.load(folder, "another-generation") is None
+
+
+def test_a_small_ingest_adds_a_delta_instead_of_rebuilding(
+    embedder: SentenceTransformerEmbedder, tmp_path: Path
+) -> None:
+    """One new article into a larger index: only its chunks are tokenised (no full rebuild)."""
+    articles = many_articles(30)
+    news = NewsIndex(IndexConfig(home=tmp_path / "home"), embedder=embedder)
+    folder = write_articles(tmp_path / "a", articles[:29])
+    news.ingest([folder])
+    lexical_dir = news.config.home / "lexical" / news.collection_name
+    base_rows = len(LexicalIndex.load(lexical_dir).base or [])
+    write_articles(folder, articles[29:])
+    news.ingest([folder])
+    after = LexicalIndex.load(lexical_dir)
+    assert after is not None and after.base is not None
+    assert len(after.base) == base_rows  # the base was not rebuilt
+    assert len(after.delta_texts) >= 1  # only the new article's chunks
+    assert after.generation == news.collections().generation()
+    hits = news.search("What will project number 29 cost?")
+    assert "story_029.txt" in [h.source for h in hits[:3]]
+    assert any(h.source == "story_029.txt" and h.lexical > 0 for h in hits)  # found by BM25
 
 
 def test_retriever_follows_ingests_by_another_index_object(
