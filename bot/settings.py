@@ -49,7 +49,7 @@ class Settings(BaseSettings):
         description="Chunk size in tiktoken tokens; fits MiniLM's 256 word-piece window.",
     )
     chunk_overlap: int = Field(
-        default=40, description="Tokens of overlap between neighbouring chunks (whole sentences)."
+        default=25, description="Tokens of overlap between neighbouring chunks (whole sentences)."
     )
     max_file_mb: float = Field(default=5.0, description="Files larger than this are skipped.")
     top_k: int = Field(default=5, description="Passages retrieved per question.")

@@ -162,6 +162,10 @@ class NewsIndex:
             ) from exc
         from index.ingest import Ingestor
 
+        warm_up = getattr(self.embedder, "warm_up", None)
+        if callable(warm_up):  # torch + the model load while files are read and chunked
+            warm_up()
+
         try:
             ingestor = Ingestor(
                 self.collections(create=True),

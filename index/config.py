@@ -15,5 +15,5 @@ class IndexConfig:
     collection_prefix: str = "news"
     embed_model: str = "all-MiniLM-L6-v2"
     chunk_tokens: int = 200
-    chunk_overlap: int = 40
+    chunk_overlap: int = 25
     max_file_bytes: int = 5 * 1024 * 1024

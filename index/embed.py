@@ -101,6 +101,12 @@ class SentenceTransformerEmbedder:
                 self._model = model
             return self._model
 
+    def warm_up(self) -> threading.Thread:
+        """Load the model in a background thread (ingest reads and chunks files meanwhile)."""
+        thread = threading.Thread(target=self._load, name="load-embedding-model", daemon=True)
+        thread.start()
+        return thread
+
     def tokenizer(self) -> Any:
         """The model's own tokenizer (to check chunks fit its window)."""
         return self._load().tokenizer

