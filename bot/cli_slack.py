@@ -56,4 +56,6 @@ def feedback(
         return
     for row in rows:
         vote = "👍" if row.get("vote") == "up" else "👎"
-        typer.echo(f"{row.get('time')} {vote} {row.get('user')} in {row.get('channel')}: {row.get('question')}")
+        typer.echo(
+            f"{row.get('time')} {vote} {row.get('user')} in {row.get('channel')}: {row.get('question')}"
+        )

@@ -163,9 +163,7 @@ def _diff_copies(ta: list[str], tb: list[str], kind: str, ignore: set[str]) -> F
             continue
         if {w.lower() for w in wa + wb} <= ignore:
             continue  # "(AFP)" vs "(Reuters)": who carried it, not what happened
-        if kind in {"date", "number", "money", "duration"} and not (
-            _numeric(wa) and _numeric(wb)
-        ):
+        if kind in {"date", "number", "money", "duration"} and not (_numeric(wa) and _numeric(wb)):
             continue
         if not (_salient(wa, a0 == 0) and _salient(wb, b0 == 0)):
             continue

@@ -178,7 +178,9 @@ def _name_beside_question_word(sentence: str, question: str) -> bool:
     return False
 
 
-def _new_name(pattern: re.Pattern[str], sentence: str, question: str, *, min_words: int = 1) -> bool:
+def _new_name(
+    pattern: re.Pattern[str], sentence: str, question: str, *, min_words: int = 1
+) -> bool:
     """Does the sentence name something (matched by `pattern`) the question does not?"""
     asked = {stem(w) for w in words(question)}
     for match in pattern.finditer(unabbreviate(sentence)):
