@@ -13,7 +13,8 @@ from index.api import NewsIndex
 
 def build_answerer(settings: Settings, index: NewsIndex, *, llm: Any = None) -> Answerer:
     """Extractive over `index`; with an LLM (given, or from NEWSBOT_LLM), LLM synthesis on top."""
-    extractive = ExtractiveAnswerer(index=index, k=max(settings.top_k, 10))
+    # Sentences are picked from twice the passages shown, copies of one story included.
+    extractive = ExtractiveAnswerer(index=index, k=2 * max(settings.top_k, 1) + 2)
     llm = llm if llm is not None else make_llm(settings)
     if llm is None:
         return extractive

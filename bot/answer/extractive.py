@@ -102,7 +102,7 @@ class ExtractiveAnswerer:
     """Answers with verbatim sentences from the articles, each cited."""
 
     def __init__(
-        self, *, index: PassageSource, k: int = 10, thresholds: Thresholds | None = None
+        self, *, index: PassageSource, k: int = 12, thresholds: Thresholds | None = None
     ) -> None:
         self._index = index
         self._k = k
@@ -130,7 +130,7 @@ class ExtractiveAnswerer:
             since=since,
             until=until,
             query_vector=q_vec,
-            per_story=4,
+            per_story=6,
             novelty=0.0,
         )
         rewritten = standalone if standalone != question else None
