@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 MERGE_SHARE = 0.2
 FetchTexts = Callable[[list[str] | None], tuple[list[str], list[str]]]  # articles (None: all)
 
