@@ -81,43 +81,55 @@ def measure(work: Path, size: int, chroma_url: str | None = None) -> dict[str, A
     }
 
 
-def plot(rows: list[dict[str, Any]], server: dict[str, Any] | None) -> list[Path]:
-    """Latency and RSS against archive size, as PNGs under docs/."""
+def _figure(
+    name: str, title: str, ylabel: str, series: list[tuple[list[float], list[float], str, str]]
+) -> Path:
+    """One line chart against index size, saved as docs/NAME.png."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for xs, ys, style, label in series:
+        ax.plot(xs, ys, style, label=label)
+    ax.set_xlabel("chunks in the index")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend()
+    ax.grid(alpha=0.3)
     DOCS.mkdir(exist_ok=True)
+    path = DOCS / f"{name}.png"
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def plot(rows: list[dict[str, Any]], server: dict[str, Any] | None) -> list[Path]:
+    """Latency and RSS against archive size, as PNGs under docs/."""
     chunks = [r["chunks"] for r in rows]
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(chunks, [r["p50_ms"] for r in rows], "o-", label="answer p50")
-    ax.plot(chunks, [r["p95_ms"] for r in rows], "o--", label="answer p95")
-    ax.plot(
-        chunks, [r["floor_p50_ms"] for r in rows], "s-", label="floor p50 (embed + Chroma query)"
-    )
+
+    def col(key: str) -> list[float]:
+        return [r[key] for r in rows]
+
+    latency = [
+        (chunks, col("p50_ms"), "o-", "answer p50"),
+        (chunks, col("p95_ms"), "o--", "answer p95"),
+        (chunks, col("floor_p50_ms"), "s-", "floor p50 (embed + Chroma query)"),
+    ]
     if server:
-        ax.plot([server["chunks"]], [server["p50_ms"]], "^", label="answer p50, Chroma server")
-    ax.set_xlabel("chunks in the index")
-    ax.set_ylabel("ms per question (warm)")
-    ax.set_title("Query latency as the archive grows")
-    ax.legend()
-    ax.grid(alpha=0.3)
-    latency = DOCS / "query_latency.png"
-    fig.tight_layout()
-    fig.savefig(latency, dpi=110)
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(chunks, [r["max_rss_mb"] for r in rows], "o-", label="answering process peak RSS")
-    ax.plot(chunks, [r["disk_mb"] for r in rows], "s-", label="data directory on disk")
-    ax.set_xlabel("chunks in the index")
-    ax.set_ylabel("MB")
-    ax.set_title("Memory and disk as the archive grows")
-    ax.legend()
-    ax.grid(alpha=0.3)
-    memory = DOCS / "memory_disk.png"
-    fig.tight_layout()
-    fig.savefig(memory, dpi=110)
-    return [latency, memory]
+        latency.append(([server["chunks"]], [server["p50_ms"]], "^", "answer p50, Chroma server"))
+    memory = [
+        (chunks, col("max_rss_mb"), "o-", "answering process peak RSS"),
+        (chunks, col("disk_mb"), "s-", "data directory on disk"),
+    ]
+    return [
+        _figure(
+            "query_latency", "Query latency as the archive grows", "ms per question (warm)", latency
+        ),
+        _figure("memory_disk", "Memory and disk as the archive grows", "MB", memory),
+    ]
 
 
 def main() -> None:

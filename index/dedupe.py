@@ -67,14 +67,15 @@ def fingerprint(text: str) -> Fingerprint:
 
 def containment(a: Fingerprint, b: Fingerprint) -> float:
     """Estimated share of the smaller article's shingles that also occur in the other."""
-    jaccard = float(np.mean(a.hashvalues == b.hashvalues))
-    overlap = jaccard * (a.size + b.size) / (1.0 + jaccard)
-    return min(1.0, overlap / max(1, min(a.size, b.size)))
+    return float(_containment(a.hashvalues[None, :], np.asarray([a.size]), b)[0])
 
 
-def dates_compatible(a: date | None, b: date | None) -> bool:
-    """Two reports can be one story unless both are dated and days apart."""
-    return a is None or b is None or abs((a - b).days) <= MAX_DAYS_APART
+def _containment(hashes: np.ndarray, sizes: np.ndarray, fp: Fingerprint) -> np.ndarray:
+    """`containment` of `fp` against many signatures (rows of `hashes`) at once."""
+    jaccard = (hashes == fp.hashvalues).mean(axis=1)
+    sizes = np.asarray(sizes, dtype=np.float64)
+    overlap = jaccard * (sizes + fp.size) / (1.0 + jaccard)
+    return np.minimum(1.0, overlap / np.maximum(1.0, np.minimum(sizes, fp.size)))
 
 
 class StoryIndex:
@@ -115,10 +116,7 @@ class StoryIndex:
             return None
         if self._matrix is None:
             self._matrix = np.stack(self._hashes)
-        jaccard = (self._matrix == fp.hashvalues).mean(axis=1)
-        sizes = np.asarray(self._sizes, dtype=np.float64)
-        overlap = jaccard * (sizes + fp.size) / (1.0 + jaccard)
-        shared = np.minimum(1.0, overlap / np.maximum(1.0, np.minimum(sizes, fp.size)))
+        shared = _containment(self._matrix, np.asarray(self._sizes), fp)
         days = np.asarray(self._days)
         if published is None:
             compatible = np.ones(len(days), dtype=bool)

@@ -7,7 +7,6 @@ is loaded, so commands that never embed stay fast.
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
 import threading
 from collections.abc import Sequence
@@ -234,11 +233,6 @@ def cpu_has_fast_bf16() -> bool:
     except OSError:
         return False
     return "amx_bf16" in flags or "avx512_bf16" in flags
-
-
-def model_fingerprint(name: str) -> str:
-    """Short hash naming a model for collection names (a path's folder name is not enough)."""
-    return hashlib.sha1(name.encode()).hexdigest()[:8]
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:

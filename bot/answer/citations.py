@@ -70,14 +70,3 @@ def strip_unknown_markers(text: str, known: set[int]) -> str:
 def cited_numbers(text: str) -> list[int]:
     """The citation numbers a text uses, in order of first use."""
     return list(dict.fromkeys(int(m) for m in _MARKER.findall(text)))
-
-
-def renumber(text: str, citations: Sequence[Citation]) -> tuple[str, list[Citation]]:
-    """Keep only cited citations, renumbered 1..n in order of first use; rewrite the markers."""
-    order = [n for n in cited_numbers(text) if any(c.n == n for c in citations)]
-    mapping = {old: new for new, old in enumerate(order, 1)}
-    rewritten = _MARKER.sub(
-        lambda m: f" [{mapping[int(m.group(1))]}]" if int(m.group(1)) in mapping else "", text
-    )
-    kept = [c.model_copy(update={"n": mapping[c.n]}) for c in citations if c.n in mapping]
-    return rewritten.strip(), sorted(kept, key=lambda c: c.n)

@@ -7,7 +7,6 @@ from bot.answer.citations import (
     build_citations,
     cited_numbers,
     normalise_space,
-    renumber,
     strip_unknown_markers,
 )
 from bot.models import Citation
@@ -99,18 +98,3 @@ def test_cited_numbers_in_order_of_first_use():
 
 def _citation(n: int) -> Citation:
     return Citation(n=n, source=f"s{n}.txt", quote=f"quote {n}")
-
-
-def test_renumber_keeps_only_cited_in_order_of_use():
-    citations = [_citation(1), _citation(2), _citation(3)]
-    text, kept = renumber("First [3]. Second [1]. Again [3]. Stray [7].", citations)
-    assert text == "First [1]. Second [2]. Again [1]. Stray."
-    assert [(c.n, c.source) for c in kept] == [(1, "s3.txt"), (2, "s1.txt")]
-    # The input citations are not modified.
-    assert [c.n for c in citations] == [1, 2, 3]
-
-
-def test_renumber_without_markers_keeps_nothing():
-    text, kept = renumber("An answer with no markers.", [_citation(1)])
-    assert text == "An answer with no markers."
-    assert kept == []
