@@ -47,7 +47,7 @@ class NewsIndex:
     @cached_property
     def embedder(self) -> Embedder:
         """The embedding model (loaded on first use)."""
-        return self._embedder or make_embedder(self.config.embed_model)
+        return self._embedder or make_embedder(self.config.embed_model, models_dir=self.models_dir)
 
     @cached_property
     def query_embedder(self) -> Embedder:
@@ -57,7 +57,12 @@ class NewsIndex:
         self.collections()  # "run newsbot ingest" comes before any model work
         from index.embed import make_query_embedder
 
-        return make_query_embedder(self.config.embed_model, self.config.home)
+        return make_query_embedder(self.config.embed_model, self.models_dir)
+
+    @property
+    def models_dir(self) -> Path:
+        """Where the model graphs built for this data directory live."""
+        return self.config.home / "models"
 
     @cached_property
     def retriever(self) -> Retriever:
@@ -162,10 +167,6 @@ class NewsIndex:
             ) from exc
         from index.ingest import Ingestor
 
-        warm_up = getattr(self.embedder, "warm_up", None)
-        if callable(warm_up):  # torch + the model load while files are read and chunked
-            warm_up()
-
         try:
             ingestor = Ingestor(
                 self.collections(create=True),
@@ -187,7 +188,7 @@ class NewsIndex:
         from index.retrieve import Retriever
 
         if self._embedder is None:  # an injected embedder encodes the questions itself
-            ensure_query_encoder(self.config.embed_model, self.config.home)
+            ensure_query_encoder(self.config.embed_model, self.models_dir)
         Retriever(
             self.collections(), self.embedder, lexical_dir=self.config.home / "lexical"
         ).rebuild_lexical()

@@ -1,7 +1,8 @@
 """Embedding models behind one small interface: local sentence-transformers, or a llama-index one.
 
-Heavy imports (torch, sentence-transformers, llama-index integrations) happen only when a model
-is loaded, so commands that never embed stay fast.
+The default model (and any BERT-family sentence-transformers folder) runs as a torch-free graph
+(`index.bert_graph`, `index.encoder`); other models load sentence-transformers on torch. Heavy
+imports happen only when a model is loaded, so commands that never embed stay fast.
 """
 
 from __future__ import annotations
@@ -100,15 +101,9 @@ class SentenceTransformerEmbedder:
                 self._model = model
             return self._model
 
-    def warm_up(self) -> threading.Thread:
-        """Load the model in a background thread (ingest reads and chunks files meanwhile)."""
-        thread = threading.Thread(target=self._load, name="load-embedding-model", daemon=True)
-        thread.start()
-        return thread
-
-    def tokenizer(self) -> Any:
-        """The model's own tokenizer (to check chunks fit its window)."""
-        return self._load().tokenizer
+    def word_pieces(self, text: str) -> int:
+        """Length of `text` in the model's own tokens, [CLS] and [SEP] included, untruncated."""
+        return len(self._load().tokenizer(text, truncation=False)["input_ids"])
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         """Embed passages in length-sorted batches."""
@@ -211,8 +206,13 @@ class LlamaIndexEmbedder:
         return _normalise(np.asarray([self._model.get_query_embedding(text)], dtype=np.float32))[0]
 
 
-def make_embedder(name: str) -> Embedder:
-    """Build the embedder a setting names: 'openai:MODEL' or a sentence-transformers model."""
+def make_embedder(name: str, *, models_dir: Path | None = None) -> Embedder:
+    """Build the embedder a setting names, for ingest.
+
+    'openai:MODEL' -> a llama-index OpenAIEmbedding; a BERT sentence-transformers folder (the
+    default MiniLM included) -> its graph on OpenVINO, built once into `models_dir`; any other
+    sentence-transformers model -> sentence-transformers on torch.
+    """
     if name.startswith("openai:"):
         try:
             from llama_index.embeddings.openai import OpenAIEmbedding
@@ -221,7 +221,24 @@ def make_embedder(name: str) -> Embedder:
                 "openai embeddings need: pip install llama-index-embeddings-openai"
             ) from exc
         return LlamaIndexEmbedder(OpenAIEmbedding(model=name.split(":", 1)[1]), name)
-    return SentenceTransformerEmbedder(name)
+    graph = ensure_query_encoder(name, models_dir) if models_dir is not None else None
+    if graph is None:
+        return SentenceTransformerEmbedder(name)
+    from index.encoder import GraphEmbedder
+
+    return GraphEmbedder(
+        name,
+        Path(resolve_model_path(name)),
+        graph,
+        runtime="openvino" if _has_openvino() else "onnxruntime",
+        bf16=cpu_has_fast_bf16(),
+    )
+
+
+def _has_openvino() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("openvino") is not None
 
 
 def cpu_has_fast_bf16() -> bool:
@@ -240,30 +257,27 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
-def ensure_query_encoder(name: str, home: Path) -> Path | None:
-    """Export the ONNX query encoder for a local sentence-transformers model, once."""
-    from index.onnx_encoder import export_onnx, exportable, onnx_file_for
+def ensure_query_encoder(name: str, models_dir: Path) -> Path | None:
+    """Build the model's torch-free graph into `models_dir` once; None if the model has none."""
+    from index.bert_graph import ensure_graph, supported
 
     try:
         path = Path(resolve_model_path(name))
     except EmbeddingModelError:
         return None
-    if not path.is_dir() or not exportable(path):
+    if not path.is_dir() or not supported(path):
         return None
-    target = onnx_file_for(path, home)
-    if not target.exists():
-        export_onnx(path, target)
-    return target
+    return ensure_graph(path, models_dir)
 
 
-def make_query_embedder(name: str, home: Path) -> Embedder:
-    """The fastest faithful question encoder: ONNX when the model allows, else `make_embedder`."""
-    target = ensure_query_encoder(name, home)
+def make_query_embedder(name: str, models_dir: Path) -> Embedder:
+    """The fastest faithful question encoder: the graph on onnxruntime, else `make_embedder`."""
+    target = ensure_query_encoder(name, models_dir)
     if target is None:
         return make_embedder(name)
-    from index.onnx_encoder import OnnxEmbedder
+    from index.encoder import GraphEmbedder
 
-    return OnnxEmbedder(name, Path(resolve_model_path(name)), target)
+    return GraphEmbedder(name, Path(resolve_model_path(name)), target, runtime="onnxruntime")
 
 
 def pack_vectors(vectors: np.ndarray) -> str:

@@ -19,9 +19,16 @@ from typing import Any
 import numpy as np
 
 log = logging.getLogger(__name__)
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 MERGE_SHARE = 0.2
 FetchTexts = Callable[[list[str] | None], tuple[list[str], list[str]]]  # articles (None: all)
+
+
+def _bm25s() -> Any:
+    import bm25s
+
+    # bm25s sets its own logger to DEBUG when imported and logs every index build there.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 def _tokenizer() -> Any:
@@ -50,8 +57,7 @@ class Segment:
     @classmethod
     def build(cls, ids: Sequence[str], texts: Sequence[str]) -> Segment:
         """Tokenise (stemmed, English stopwords) and index `texts`."""
-        import bm25s
-
+        bm25s = _bm25s()
         tokenizer = _tokenizer()
         tokens = tokenizer.tokenize(list(texts), show_progress=False, return_as="tuple")
         retriever = bm25s.BM25()
@@ -87,8 +93,7 @@ class Segment:
     @classmethod
     def load(cls, folder: Path) -> Segment:
         """Read a saved segment."""
-        import bm25s
-
+        bm25s = _bm25s()
         retriever = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
         tokenizer = _tokenizer()
         tokenizer.load_vocab(str(folder / "bm25"))

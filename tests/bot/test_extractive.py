@@ -14,7 +14,7 @@ from bot.models import Answer, Turn
 from index.api import NewsIndex
 from index.clean import clean_article
 from index.config import IndexConfig
-from index.embed import SentenceTransformerEmbedder
+from index.embed import Embedder
 from index.errors import IndexNotBuiltError
 from prompts import CANNOT_ANSWER
 from tests.fakes.articles import BRIDGE, CHESS, ORCHARD, write_articles
@@ -33,20 +33,11 @@ CLEAN = {name: normalise_space(clean_article(text).text) for name, text in RAW.i
 MARKER = re.compile(r"\[(\d+)\]")
 
 
-def _skip_onnx_export(*args: object, **kwargs: object) -> None:
-    """Queries use the injected embedder; ingest's ONNX export is wasted work here."""
-    return None
-
-
 @pytest.fixture(scope="module")
-def answerer(
-    embedder: SentenceTransformerEmbedder, tmp_path_factory: pytest.TempPathFactory
-) -> ExtractiveAnswerer:
+def answerer(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> ExtractiveAnswerer:
     root = tmp_path_factory.mktemp("extractive")
     news = NewsIndex(IndexConfig(home=root / "home"), embedder=embedder)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("index.embed.ensure_query_encoder", _skip_onnx_export)
-        news.ingest([write_articles(root / "articles", list(RAW.items()))])
+    news.ingest([write_articles(root / "articles", list(RAW.items()))])
     return ExtractiveAnswerer(index=news)
 
 
@@ -150,10 +141,10 @@ def test_date_limits_reach_the_search(answerer: ExtractiveAnswerer):
 def test_asking_an_empty_index_says_what_to_do_without_building_the_encoder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    def refuse(model_path: Path, dest: Path) -> Path:
-        raise AssertionError(f"exported the query encoder to {dest} before checking the index")
+    def refuse(model_dir: Path, models_dir: Path) -> Path:
+        raise AssertionError(f"built the query encoder into {models_dir} before checking the index")
 
-    monkeypatch.setattr("index.onnx_encoder.export_onnx", refuse)
+    monkeypatch.setattr("index.bert_graph.ensure_graph", refuse)
     answerer = ExtractiveAnswerer(index=NewsIndex(IndexConfig(home=tmp_path / "home")))
     with pytest.raises(IndexNotBuiltError, match="newsbot ingest"):
         answerer.answer("Who won the national chess title?")

@@ -25,7 +25,7 @@ import pytest
 
 from index.api import NewsIndex
 from index.config import IndexConfig
-from index.embed import Embedder, SentenceTransformerEmbedder
+from index.embed import Embedder
 from index.ingest import BATCH_ARTICLES, Ingestor
 from index.store import Collections
 from tests.fakes.articles import BRIDGE, CHESS, ORCHARD, many_articles, write_articles
@@ -69,9 +69,7 @@ class Corpus:
 
 
 @pytest.fixture(scope="module")
-def corpus(
-    stores: Path, embedder: SentenceTransformerEmbedder, tmp_path_factory: pytest.TempPathFactory
-) -> Corpus:
+def corpus(stores: Path, embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     """150 small articles and the chunk count a clean ingest of them gives."""
     folder = write_articles(tmp_path_factory.mktemp("kill") / "articles", many_articles(ARTICLES))
     clean = NewsIndex(in_shared_home(stores, "clean"), embedder=embedder)
@@ -150,7 +148,7 @@ def _wait_until(
 
 
 def test_sigkill_mid_ingest_then_rerun_completes(
-    corpus: Corpus, stores: Path, embedder: SentenceTransformerEmbedder, tmp_path: Path
+    corpus: Corpus, stores: Path, embedder: Embedder, tmp_path: Path
 ):
     config = IndexConfig(home=stores / "killed")  # not shared: another process writes it
     news = NewsIndex(config, embedder=embedder)
@@ -198,7 +196,7 @@ def test_sigkill_mid_ingest_then_rerun_completes(
 class DiesOnSecondCall:
     """The real embedder, except that its 2nd call fails (after the 1st batch is stored)."""
 
-    def __init__(self, inner: SentenceTransformerEmbedder) -> None:
+    def __init__(self, inner: Embedder) -> None:
         self.inner = inner
         self.model_id = inner.model_id
         self.max_tokens = inner.max_tokens
@@ -215,7 +213,7 @@ class DiesOnSecondCall:
 
 
 def test_death_between_batches_then_rerun_completes(
-    corpus: Corpus, stores: Path, embedder: SentenceTransformerEmbedder
+    corpus: Corpus, stores: Path, embedder: Embedder
 ):
     config = in_shared_home(stores, "batches")
     with pytest.raises(SimulatedCrash):
@@ -285,7 +283,7 @@ def _contents(news: NewsIndex) -> tuple[dict[str, str], Counter[str]]:
 class Memoised:
     """The real embedder, computing each distinct text once (the sweep re-embeds the same few)."""
 
-    def __init__(self, inner: SentenceTransformerEmbedder) -> None:
+    def __init__(self, inner: Embedder) -> None:
         self.inner = inner
         self.model_id = inner.model_id
         self.max_tokens = inner.max_tokens
@@ -302,7 +300,7 @@ class Memoised:
 
 
 def test_death_at_every_store_write_then_rerun_completes(
-    stores: Path, embedder: SentenceTransformerEmbedder, tmp_path: Path
+    stores: Path, embedder: Embedder, tmp_path: Path
 ):
     """Update, copy, add and prune in one run, stopped before each Chroma write in turn."""
     model = Memoised(embedder)
@@ -358,7 +356,7 @@ def test_death_at_every_store_write_then_rerun_completes(
 
 
 def test_death_with_a_record_half_written_is_rolled_back(
-    stores: Path, embedder: SentenceTransformerEmbedder, tmp_path: Path
+    stores: Path, embedder: Embedder, tmp_path: Path
 ):
     """Chunks written, record still pending: the rerun reports and rolls it back."""
     folder = write_articles(tmp_path / "articles", many_articles(5))

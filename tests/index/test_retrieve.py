@@ -3,7 +3,6 @@ and a retriever that follows the index as ingests add and prune articles."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 
 from index.api import NewsIndex
 from index.config import IndexConfig
-from index.embed import SentenceTransformerEmbedder
+from index.embed import Embedder
 from index.errors import IndexNotBuiltError
 from index.lexical import LexicalIndex
 from index.retrieve import Passage
@@ -52,29 +51,15 @@ ARTICLES = [
 BRIDGE_STORY = {"bridge.txt", "bridge_ap.txt"}
 
 
-def _skip_onnx_export(*args: object, **kwargs: object) -> None:
-    """Ingest exports the ONNX query encoder even with an injected embedder (see
-    test_onnx_encoder.py); these tests query with the injected embedder, so skip the export."""
-    return None
-
-
 @pytest.fixture(scope="module")
-def news(embedder: SentenceTransformerEmbedder, tmp_path_factory: pytest.TempPathFactory):
+def news(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory):
     """One index of the five articles, shared by the read-only tests of this module."""
     root = tmp_path_factory.mktemp("retrieve")
     index = NewsIndex(IndexConfig(home=root / "home"), embedder=embedder)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("index.embed.ensure_query_encoder", _skip_onnx_export)
-        report = index.ingest([write_articles(root / "articles", ARTICLES)])
+    report = index.ingest([write_articles(root / "articles", ARTICLES)])
     assert sorted(report.added) == sorted(name for name, _ in ARTICLES)
     assert report.stories == 4  # the two bridge copies are one story
     return index
-
-
-@pytest.fixture
-def no_onnx_export(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr("index.embed.ensure_query_encoder", _skip_onnx_export)
-    yield
 
 
 def sources(passages: list[Passage]) -> list[str]:
@@ -176,7 +161,7 @@ def test_lexical_index_is_saved_for_the_current_generation(news: NewsIndex):
 
 
 def test_a_small_ingest_adds_a_delta_instead_of_rebuilding(
-    embedder: SentenceTransformerEmbedder, tmp_path: Path
+    embedder: Embedder, tmp_path: Path
 ) -> None:
     """One new article into a larger index: only its chunks are tokenised (no full rebuild)."""
     articles = many_articles(30)
@@ -197,9 +182,7 @@ def test_a_small_ingest_adds_a_delta_instead_of_rebuilding(
     assert any(h.source == "story_029.txt" and h.lexical > 0 for h in hits)  # found by BM25
 
 
-def test_retriever_follows_ingests_by_another_index_object(
-    embedder: SentenceTransformerEmbedder, tmp_path: Path, no_onnx_export: None
-):
+def test_retriever_follows_ingests_by_another_index_object(embedder: Embedder, tmp_path: Path):
     config = IndexConfig(home=tmp_path / "shared-home")
     folder = write_articles(tmp_path / "articles", [("orchard.md", ORCHARD), ("chess.txt", CHESS)])
     writer = NewsIndex(config, embedder=embedder)
@@ -222,9 +205,7 @@ def test_retriever_follows_ingests_by_another_index_object(
     assert reader.stats()["documents"] == 2
 
 
-def test_pruning_one_of_two_identical_files_cites_the_survivor(
-    embedder: SentenceTransformerEmbedder, tmp_path: Path, no_onnx_export: None
-):
+def test_pruning_one_of_two_identical_files_cites_the_survivor(embedder: Embedder, tmp_path: Path):
     folder = write_articles(
         tmp_path / "articles",
         [("a_bridge.txt", BRIDGE), ("b_mirror.txt", BRIDGE), ("chess.txt", CHESS)],
@@ -240,7 +221,7 @@ def test_pruning_one_of_two_identical_files_cites_the_survivor(
 
 
 @pytest.fixture
-def updated_story(embedder: SentenceTransformerEmbedder, tmp_path: Path, no_onnx_export: None):
+def updated_story(embedder: Embedder, tmp_path: Path):
     folder = write_articles(
         tmp_path / "articles",
         [("bridge.txt", BRIDGE), ("update.txt", BRIDGE_UPDATE), ("chess.txt", CHESS)],

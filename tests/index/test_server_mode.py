@@ -10,7 +10,7 @@ import pytest
 
 from index.api import NewsIndex
 from index.config import IndexConfig
-from index.embed import SentenceTransformerEmbedder
+from index.embed import Embedder
 from index.errors import StoreUnavailableError
 from tests.fakes.articles import BRIDGE, CHESS, ORCHARD, write_articles
 from tests.fakes.chroma_server import ChromaServer, free_port
@@ -29,7 +29,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_ingest_and_stats_on_a_chroma_server(
-    chroma_server: str, embedder: SentenceTransformerEmbedder, tmp_path: Path
+    chroma_server: str, embedder: Embedder, tmp_path: Path
 ):
     folder = write_articles(
         tmp_path / "a", [("bridge.txt", BRIDGE), ("orchard.md", ORCHARD), ("chess.txt", CHESS)]
@@ -64,7 +64,7 @@ def test_a_closed_port_is_a_clear_store_unavailable_error(tmp_path: Path):
 
 
 def test_the_index_recovers_by_itself_when_the_server_comes_back(
-    embedder: SentenceTransformerEmbedder, tmp_path: Path
+    embedder: Embedder, tmp_path: Path
 ):
     """A long-running reader (the Slack bot) gets one clear error while the server is down."""
     if shutil.which("chroma") is None:

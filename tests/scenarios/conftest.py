@@ -107,11 +107,7 @@ def build_index(
         root = tmp_path_factory.mktemp("scenario")
         folder = write_articles(root / "articles", list(articles.items()))
         news = NewsIndex(IndexConfig(home=root / "home"), embedder=embedder)
-        with pytest.MonkeyPatch.context() as mp:
-            # Questions here go through the injected model; exporting the ONNX query encoder
-            # for other processes would only add seconds to every scenario module.
-            mp.setattr("index.embed.ensure_query_encoder", lambda *args, **kwargs: None)
-            report = news.ingest([folder])
+        report = news.ingest([folder])
         assert sorted(report.added) == sorted(articles), report
         return news, folder
 

@@ -16,28 +16,19 @@ from bot.evaluate import Report, evaluate, load_qa
 from index.api import NewsIndex
 from index.clean import clean_article
 from index.config import IndexConfig
-from index.embed import SentenceTransformerEmbedder
+from index.embed import Embedder
 from index.load import ArticleFile, read_article
 from tests.conftest import SEED_QA, SEEDS
 
 
-def _skip_onnx_export(*args: object, **kwargs: object) -> None:
-    """Questions go through the injected model; ingest's ONNX export is wasted work here."""
-    return None
-
-
 @pytest.fixture(scope="module")
-def report(
-    embedder: SentenceTransformerEmbedder, tmp_path_factory: pytest.TempPathFactory
-) -> Report:
+def report(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> Report:
     """Every seed question answered once against an index of the five seeds."""
     if not SEEDS.is_dir() or not SEED_QA.is_file():
         pytest.skip("../shared seeds or seed_qa.jsonl not found")
     root = tmp_path_factory.mktemp("seed-qa")
     news = NewsIndex(IndexConfig(home=root / "home"), embedder=embedder)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("index.embed.ensure_query_encoder", _skip_onnx_export)
-        ingested = news.ingest([SEEDS])
+    ingested = news.ingest([SEEDS])
     assert len(ingested.added) == 5
     return evaluate(ExtractiveAnswerer(index=news), load_qa(SEED_QA))
 
