@@ -9,8 +9,11 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
+import math
 import os
 import platform
+import random
+import re
 import resource
 import shutil
 import statistics
@@ -75,6 +78,51 @@ def write_bbc_articles(folder: Path, n: int, source: Path = BBC_JSONL) -> list[P
         path.write_text(f"{row['title']}\n\n{row['text']}", encoding="utf-8")
         paths.append(path)
     return paths
+
+
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')]))\s+(?=[A-Z\"'])")
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def write_synthetic_articles(
+    folder: Path,
+    target_chunks: int,
+    *,
+    sentences_per_article: int = 18,
+    tokens_per_chunk: int = 175,
+    seed: int = 0,
+    source: Path = BBC_JSONL,
+) -> dict[str, int]:
+    """A synthetic archive of about `target_chunks` chunks, written from the BBC sentences.
+
+    Each article (`synthetic_NNNNNN.txt`) is a headline naming its unique archive number, a
+    `Published On:` line with a date in 2004-05, and `sentences_per_article` BBC sentences drawn
+    at random (seeded), three to a paragraph: real news prose at archive scale, every article
+    distinct. The chunk count is estimated at ~1.3 tokens per word and `tokens_per_chunk`
+    new tokens per chunk (newsbot's 200-token chunks overlap by 25).
+    """
+    rows = read_bbc(2225, source)
+    sentences = [
+        s.strip()
+        for row in rows
+        for s in _SENTENCE_END.split(row["text"].replace("\n", " "))
+        if 6 <= len(s.split()) <= 60
+    ]
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    articles = chunks = 0
+    while chunks < target_chunks:
+        picked = rng.sample(sentences, sentences_per_article)
+        title = rng.choice(rows)["title"]
+        day = f"{rng.randint(1, 28)} {rng.choice(_MONTHS)} {rng.choice((2004, 2005))}"
+        paragraphs = [" ".join(picked[i : i + 3]) for i in range(0, len(picked), 3)]
+        text = f"Archive {articles:06d}: {title}\n\nPublished On: {day}\n\n" + "\n\n".join(
+            paragraphs
+        )
+        (folder / f"synthetic_{articles:06d}.txt").write_text(text, encoding="utf-8")
+        articles += 1
+        chunks += max(1, math.ceil(len(text.split()) * 1.3 / tokens_per_chunk))
+    return {"articles": articles, "estimated_chunks": chunks, "sentence_pool": len(sentences)}
 
 
 # ---- environment -------------------------------------------------------------------------

@@ -145,3 +145,63 @@ def test_a_copy_keeps_the_chunks_and_counts_when_the_original_goes(news: NewsInd
     assert (stats["chunks"], stats["tokens"]) == (alone["chunks"], alone["tokens"])
     record = next(iter(news.collections().all_docs().values()))
     assert record["source"] == "a.txt" and record["chunks"] == alone["chunks"]
+
+
+class CountingEmbedder:
+    """The real model, counting the chunk texts it is asked to embed."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.max_tokens = inner.max_tokens
+        self.texts: list[str] = []
+
+    def embed_with_sentences(self, texts, spans):
+        self.texts.extend(texts)
+        return self.inner.embed_with_sentences(texts, spans)
+
+    def embed_documents(self, texts):
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+def test_copies_across_batches_in_flight_are_embedded_once(
+    index_config: IndexConfig, embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """One article per batch: a copy arrives while its original is still being embedded."""
+    monkeypatch.setattr("index.ingest.BATCH_ARTICLES", 1)
+    counting = CountingEmbedder(embedder)
+    news = NewsIndex(index_config, embedder=counting)
+    folder = write_articles(
+        tmp_path / "a", [("a.txt", CHESS), ("b.txt", CHESS), ("c.txt", BRIDGE), ("d.txt", CHESS)]
+    )
+    report = news.ingest([folder])
+    assert sorted(report.added) == ["a.txt", "b.txt", "c.txt", "d.txt"]
+    first, second = report.duplicates
+    assert first == {"source": "b.txt", "duplicate_of": "a.txt"}
+    assert second["source"] == "d.txt" and second["duplicate_of"] in {"a.txt", "b.txt"}
+    assert len(counting.texts) == len(set(counting.texts)) == report.chunks_embedded
+    stats = news.stats()
+    assert stats["documents"] == 4 and stats["articles"] == 2
+    ids = news.collections().chunks.get()["ids"]
+    assert len(ids) == len(set(ids)) == stats["chunks"]
+
+
+def test_a_copy_of_text_leaving_the_batch_in_flight_gets_its_own_chunks(
+    index_config: IndexConfig, embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """a.txt changes away from CHESS in one batch while b.txt, next batch, brings CHESS."""
+    monkeypatch.setattr("index.ingest.BATCH_ARTICLES", 1)
+    news = NewsIndex(index_config, embedder=embedder)
+    folder = write_articles(tmp_path / "a", [("a.txt", CHESS)])
+    news.ingest([folder])
+    write_articles(folder, [("a.txt", ORCHARD), ("b.txt", CHESS)])
+    report = news.ingest([folder])
+    assert report.updated == ["a.txt"] and report.added == ["b.txt"]
+    metas = news.collections().chunks.get(include=["metadatas"])["metadatas"]
+    assert {m["source"] for m in metas} == {"a.txt", "b.txt"}
+    assert "Nina Park, 16" in "\n".join(_chunk_docs(news))
+    hits = news.search("Who won the national chess championship?")
+    assert hits[0].source == "b.txt"
