@@ -112,11 +112,12 @@ def main() -> None:
     args = parser.parse_args()
     for key, value in offline_env().items():
         os.environ.setdefault(key, value)
-    from index.embed import SentenceTransformerEmbedder
+    from index.embed import DEFAULT_MODEL, make_embedder
 
-    embedder = SentenceTransformerEmbedder()
     with tempfile.TemporaryDirectory(prefix="newsbot-conflicts-") as tmp:
         work = Path(tmp)
+        # The model as `newsbot ingest` runs it, loaded once for the hundreds of small indexes.
+        embedder = make_embedder(DEFAULT_MODEL, models_dir=work / "models")
         results = {
             "machine": machine_info(),
             "rgb": rgb(work, args.limit, embedder),

@@ -239,33 +239,72 @@ def _git_state() -> dict[str, Any]:
     }
 
 
+def plot(results: list[dict[str, Any]], path: Path) -> Path:
+    """Wall seconds per side and size as grouped bars (PNG): both ingests and both floors."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    bars = [
+        ("newsbot ingest", lambda r: r["summary"]["newsbot"]["wall_s"]),
+        (
+            "LlamaIndex pipeline (SentenceSplitter 256)",
+            lambda r: r["summary"]["llamaindex"]["wall_s"],
+        ),
+        ("floor: newsbot's encoder alone", lambda r: r["floor"]["encoder"]["seconds"]),
+        ("model alone, sentence-transformers fp32", lambda r: r["floor"]["torch_fp32"]["seconds"]),
+    ]
+    fig, axes = plt.subplots(1, len(results), figsize=(8.0 * len(results), 3.4), squeeze=False)
+    for ax, result in zip(axes[0], results, strict=True):
+        values = [get(result) for _, get in bars]
+        ax.barh(range(len(bars)), values, color=["#2b6cb0", "#c05621", "#90cdf4", "#fbd38d"])
+        ax.set_yticks(range(len(bars)), [label for label, _ in bars], fontsize=8)
+        ax.invert_yaxis()
+        for y, value in enumerate(values):
+            ax.text(value, y, f" {value:.0f} s", va="center", fontsize=8)
+        ratio = result["summary"]["ratio"]
+        ax.set_title(
+            f"{result['articles']} BBC articles: newsbot / LlamaIndex = {ratio:.2f}", fontsize=9
+        )
+        ax.set_xlabel("wall seconds (the ingests: whole process, model load included)", fontsize=8)
+        ax.set_xlim(0, max(values) * 1.2)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=300, help="first N BBC articles (300)")
+    parser.add_argument(
+        "--articles", type=int, nargs="+", default=[300], help="first N BBC articles (300)"
+    )
     parser.add_argument("--rounds", type=int, default=2, help="runs of each side, alternating (2)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the JSON figures")
     parser.add_argument("--data", type=Path, default=BBC_JSONL, help="BBC News JSONL (shared data)")
+    parser.add_argument(
+        "--plot", type=Path, default=PROJECT_DIR / "docs" / "ingest_speed.png", help="PNG to write"
+    )
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark, print the table, write OUT/ingest_speed.json."""
-    args = parse_args(argv)
-    if args.articles < 1 or args.rounds < 1:
-        raise SystemExit("--articles and --rounds must be at least 1")
-    machine = machine_info()
+def log(message: str) -> None:
+    """Progress on stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def measure_size(count: int, rounds: int, data: Path) -> dict[str, Any]:
+    """Both sides, `rounds` times each, alternating, on the first `count` articles; the floor."""
     runs: dict[str, list[dict[str, Any]]] = {"newsbot": [], "llamaindex": []}
-
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
         root = Path(tmp)
         articles = root / "articles"
-        write_bbc_articles(articles, args.articles, args.data)
-        log(f"wrote {args.articles} articles to {articles}")
-        for n in range(1, args.rounds + 1):
+        write_bbc_articles(articles, count, data)
+        log(f"wrote {count} articles to {articles}")
+        for n in range(1, rounds + 1):
             result = run_newsbot(articles, root / f"newsbot-home-{n}", cwd=root)
             runs["newsbot"].append(result)
             log(f"round {n}: newsbot    {result['wall_s']:6.1f} s, {result['chunks']} chunks")
@@ -273,10 +312,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             runs["llamaindex"].append(result)
             log(f"round {n}: llamaindex {result['wall_s']:6.1f} s, {result['chunks']} nodes")
         log("floor: embedding newsbot's chunks with the model alone")
-        floor = measure_floor(newsbot_chunk_texts(root / f"newsbot-home-{args.rounds}"))
+        floor = measure_floor(newsbot_chunk_texts(root / f"newsbot-home-{rounds}"))
+    return {"articles": count, "summary": summarise(runs), "floor": floor, "runs": runs}
 
-    summary = summarise(runs)
-    print(table(summary, floor, args.articles))
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark, print the tables, write OUT/ingest_speed.json and the plot."""
+    args = parse_args(argv)
+    if min(args.articles) < 1 or args.rounds < 1:
+        raise SystemExit("--articles and --rounds must be at least 1")
+    machine = machine_info()
+    results = [measure_size(count, args.rounds, args.data) for count in args.articles]
+    for result in results:
+        print(table(result["summary"], result["floor"], result["articles"]))
     machine["loadavg_1m_after"] = round(os.getloadavg()[0], 2)
     path = write_results(
         args.out,
@@ -285,18 +333,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             "bench": "ingest_speed",
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "command": " ".join(["python", "bench/ingest_speed.py", *(argv or sys.argv[1:])]),
-            "articles": args.articles,
             "rounds": args.rounds,
             "data": str(args.data),
             "newsbot_env": {k: v for k, v in os.environ.items() if k.startswith("NEWSBOT_")},
             "machine": machine,
             "git": _git_state(),
-            "summary": summary,
-            "floor": floor,
-            "runs": runs,
+            "sizes": results,
         },
     )
     print(f"figures written to {path}")
+    print(f"plot: {plot(results, args.plot)}")
     return 0
 
 

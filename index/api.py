@@ -184,11 +184,11 @@ class NewsIndex:
 
     def _prepare_queries(self) -> None:
         """Build what questions need (lexical index, query encoder) now, not on the first ask."""
-        from index.embed import ensure_query_encoder
+        from index.embed import ensure_encoder_graph
         from index.retrieve import Retriever
 
         if self._embedder is None:  # an injected embedder encodes the questions itself
-            ensure_query_encoder(self.config.embed_model, self.models_dir)
+            ensure_encoder_graph(self.config.embed_model, self.models_dir)
         Retriever(
             self.collections(), self.embedder, lexical_dir=self.config.home / "lexical"
         ).rebuild_lexical()

@@ -206,13 +206,18 @@ class LlamaIndexEmbedder:
         return _normalise(np.asarray([self._model.get_query_embedding(text)], dtype=np.float32))[0]
 
 
-def make_embedder(name: str, *, models_dir: Path | None = None) -> Embedder:
+def make_embedder(
+    name: str, *, models_dir: Path | None = None, bf16: bool | None = None
+) -> Embedder:
     """Build the embedder a setting names, for ingest.
 
     'openai:MODEL' -> a llama-index OpenAIEmbedding; a BERT sentence-transformers folder (the
     default MiniLM included) -> its graph on OpenVINO, built once into `models_dir`; any other
-    sentence-transformers model -> sentence-transformers on torch.
+    sentence-transformers model -> sentence-transformers on torch. `bf16`: None = when the CPU
+    has bf16 dot products.
     """
+    if bf16 is None:
+        bf16 = cpu_has_fast_bf16()
     if name.startswith("openai:"):
         try:
             from llama_index.embeddings.openai import OpenAIEmbedding
@@ -221,9 +226,9 @@ def make_embedder(name: str, *, models_dir: Path | None = None) -> Embedder:
                 "openai embeddings need: pip install llama-index-embeddings-openai"
             ) from exc
         return LlamaIndexEmbedder(OpenAIEmbedding(model=name.split(":", 1)[1]), name)
-    graph = ensure_query_encoder(name, models_dir) if models_dir is not None else None
+    graph = ensure_encoder_graph(name, models_dir) if models_dir is not None else None
     if graph is None:
-        return SentenceTransformerEmbedder(name)
+        return SentenceTransformerEmbedder(name, bf16=bf16)
     from index.encoder import GraphEmbedder
 
     return GraphEmbedder(
@@ -231,7 +236,7 @@ def make_embedder(name: str, *, models_dir: Path | None = None) -> Embedder:
         Path(resolve_model_path(name)),
         graph,
         runtime="openvino" if _has_openvino() else "onnxruntime",
-        bf16=cpu_has_fast_bf16(),
+        bf16=bf16,
     )
 
 
@@ -243,8 +248,6 @@ def _has_openvino() -> bool:
 
 def cpu_has_fast_bf16() -> bool:
     """True when the CPU has bf16 matrix instructions (AMX or AVX512-BF16)."""
-    if os.environ.get("NEWSBOT_BF16") in {"0", "1"}:
-        return os.environ["NEWSBOT_BF16"] == "1"
     try:
         flags = Path("/proc/cpuinfo").read_text()
     except OSError:
@@ -257,8 +260,8 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
-def ensure_query_encoder(name: str, models_dir: Path) -> Path | None:
-    """Build the model's torch-free graph into `models_dir` once; None if the model has none."""
+def ensure_encoder_graph(name: str, models_dir: Path) -> Path | None:
+    """Build the model's torch-free encoder graph into `models_dir` once; None if it has none."""
     from index.bert_graph import ensure_graph, supported
 
     try:
@@ -272,7 +275,7 @@ def ensure_query_encoder(name: str, models_dir: Path) -> Path | None:
 
 def make_query_embedder(name: str, models_dir: Path) -> Embedder:
     """The fastest faithful question encoder: the graph on onnxruntime, else `make_embedder`."""
-    target = ensure_query_encoder(name, models_dir)
+    target = ensure_encoder_graph(name, models_dir)
     if target is None:
         return make_embedder(name)
     from index.encoder import GraphEmbedder

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from index.bert_graph import INPUTS, POOLED, TOKENS, hidden_size, max_tokens
+from index.errors import EmbeddingModelError
 
 Spans = Sequence[tuple[int, int]]
 
@@ -203,4 +204,6 @@ class _OpenVino:
             for slot, feed in enumerate(feeds):
                 self._queue.start_async(feed, slot)
             self._queue.wait_all()
+        if any(pooled is None for pooled, _ in results):  # a callback failed: OpenVINO logged it
+            raise EmbeddingModelError("the OpenVINO encoder returned no vectors for a batch")
         return results

@@ -264,7 +264,7 @@ class Ingestor:
         if not batch:
             return
         stories = self._story_index(records)
-        similar = self._similar_articles(fresh_vectors, len(records.complete()))
+        similar = self._similar_articles(fresh_vectors, len(records.records))
         planned: dict[
             str, tuple[str, np.ndarray, dict[str, Any]]
         ] = {}  # article -> story, vector, counts

@@ -19,7 +19,7 @@ from bot.answer.citations import normalise_space
 from index.api import NewsIndex
 from index.clean import clean_article
 from index.config import IndexConfig
-from index.embed import Embedder, ensure_query_encoder
+from index.embed import Embedder, ensure_encoder_graph
 from prompts import CANNOT_ANSWER
 from tests.fakes.articles import BRIDGE, CHESS, ORCHARD, write_articles
 
@@ -76,7 +76,7 @@ def cli(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> Cli:
     home = root / "home"
     config = IndexConfig(home=home)  # the defaults the CLI's settings give
     NewsIndex(config, embedder=embedder).ingest([write_articles(root / "articles", ARTICLES)])
-    ensure_query_encoder(config.embed_model, home / "models")  # the CLI asks through the graph
+    ensure_encoder_graph(config.embed_model, home / "models")  # the CLI asks through the graph
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "NEWSBOT_"))
     }

@@ -18,7 +18,7 @@ from index.embed import (
     DEFAULT_MODEL,
     SentenceTransformerEmbedder,
     cpu_has_fast_bf16,
-    ensure_query_encoder,
+    ensure_encoder_graph,
     make_embedder,
     make_query_embedder,
     packaged_minilm_path,
@@ -159,7 +159,7 @@ def test_graph_is_built_once_and_reused(graph: Path, tmp_path: Path):
     models.mkdir()
     shutil.copy(graph, target)  # as if an earlier ingest had built it
     before = target.stat().st_mtime_ns
-    assert ensure_query_encoder(DEFAULT_MODEL, models) == target
+    assert ensure_encoder_graph(DEFAULT_MODEL, models) == target
     assert target.stat().st_mtime_ns == before
     query = make_query_embedder(DEFAULT_MODEL, models)
     assert isinstance(query, GraphEmbedder) and query.runtime == "onnxruntime"
@@ -170,7 +170,7 @@ def test_graph_is_built_once_and_reused(graph: Path, tmp_path: Path):
 def test_other_models_fall_back_to_sentence_transformers(tmp_path: Path):
     assert isinstance(make_embedder("some/other-model"), SentenceTransformerEmbedder)
     assert isinstance(make_embedder(DEFAULT_MODEL), SentenceTransformerEmbedder)  # nowhere to build
-    assert ensure_query_encoder("some/other-model", tmp_path) is None
+    assert ensure_encoder_graph("some/other-model", tmp_path) is None
 
 
 def test_ingest_never_imports_torch(tmp_path: Path):
