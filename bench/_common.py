@@ -91,6 +91,7 @@ def write_synthetic_articles(
     sentences_per_article: int = 18,
     tokens_per_chunk: int = 175,
     seed: int = 0,
+    first: int = 0,
     source: Path = BBC_JSONL,
 ) -> dict[str, int]:
     """A synthetic archive of about `target_chunks` chunks, written from the BBC sentences.
@@ -98,7 +99,7 @@ def write_synthetic_articles(
     Each article (`synthetic_NNNNNN.txt`) is a headline naming its unique archive number, a
     `Published On:` line with a date in 2004-05, and `sentences_per_article` BBC sentences drawn
     at random (seeded), three to a paragraph: real news prose at archive scale, every article
-    distinct. The chunk count is estimated at ~1.2 tokens per word (calibrated on a real ingest) and `tokens_per_chunk`
+    distinct. Numbers start at `first` (another seed and start give another, distinct batch). The chunk count is estimated at ~1.2 tokens per word (calibrated on a real ingest) and `tokens_per_chunk`
     new tokens per chunk (newsbot's 200-token chunks overlap by 25).
     """
     rows = read_bbc(2225, source)
@@ -111,16 +112,16 @@ def write_synthetic_articles(
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     articles = chunks = 0
+    number = first
     while chunks < target_chunks:
         picked = rng.sample(sentences, sentences_per_article)
         title = rng.choice(rows)["title"]
         day = f"{rng.randint(1, 28)} {rng.choice(_MONTHS)} {rng.choice((2004, 2005))}"
         paragraphs = [" ".join(picked[i : i + 3]) for i in range(0, len(picked), 3)]
-        text = f"Archive {articles:06d}: {title}\n\nPublished On: {day}\n\n" + "\n\n".join(
-            paragraphs
-        )
-        (folder / f"synthetic_{articles:06d}.txt").write_text(text, encoding="utf-8")
+        text = f"Archive {number:06d}: {title}\n\nPublished On: {day}\n\n" + "\n\n".join(paragraphs)
+        (folder / f"synthetic_{number:06d}.txt").write_text(text, encoding="utf-8")
         articles += 1
+        number += 1
         chunks += max(1, math.ceil(len(text.split()) * 1.2 / tokens_per_chunk))
     return {"articles": articles, "estimated_chunks": chunks, "sentence_pool": len(sentences)}
 

@@ -28,7 +28,7 @@ def main() -> None:
 
     settings = Settings()
     reader = NewsIndex(settings.index_config())
-    question = "What did the chancellor say about the economy?"
+    question = "What did the Zorbanian finance minister say about the budget?"
     started = time.perf_counter()
     reader.search(question)
     reader_open = time.perf_counter() - started

@@ -7,8 +7,9 @@ Rows, each measured in fresh processes:
   * seeds + the first N BBC articles, for each N in --sizes, each in a fresh NEWSBOT_HOME;
   * with --synthetic C: the largest of those indexes grown by a synthetic archive of about C
     chunks (BBC sentences drawn into unique, dated articles: `_common.write_synthetic_articles`),
-    ingested on top as one more `newsbot ingest`; then the lexical probe (one new article at
-    that scale: its BM25 update vs. a full rebuild);
+    ingested on top as one more `newsbot ingest`; then ~3k chunks more (another 1,000 articles)
+    as the growth of an archive that size; then the lexical probe (one new article at that
+    scale: its BM25 update vs. a full rebuild);
   * with --server: the largest BBC size again against `chroma run` on loopback.
 Per row: the ingest (wall, chunks/s), `_probe.py` (whole answers p50/p95 next to the floor of one
 query embedding plus one Chroma query, the answering process's peak RSS), `_slack_probe.py`
@@ -120,8 +121,8 @@ def lexical_probe(home: Path, env: dict[str, str], work: Path) -> dict[str, Any]
     folder.mkdir(parents=True, exist_ok=True)
     article = folder / f"late_{len(list(folder.iterdir())):03d}.txt"
     article.write_text(
-        "Chancellor warns on late budget\n\nThe chancellor said on Tuesday that the economy "
-        "would slow next year and that the budget, delayed by a week, would hold spending flat. "
+        "Zorbania delays its budget\n\nZorbania's finance minister said on Tuesday that the "
+        "Zorbanian budget, delayed by a week, would hold spending flat while the economy slows. "
         "Opposition leaders said the delay left businesses guessing about tax.",
         encoding="utf-8",
     )
@@ -246,7 +247,19 @@ def main() -> None:
             env = offline_env({"NEWSBOT_HOME": str(home)})
             env.pop("NEWSBOT_CHROMA_URL", None)
             row = ingest(home, [corpus], env, f"synthetic{args.synthetic}")
-            row = {"label": f"bbc{largest}+synthetic", **row, **measure(home, env, args.burst)}
+            # Growing the big archive: 1,000 more articles (~3k chunks) on top, as a week of news.
+            more = work / "synthetic-more"
+            if not more.exists():
+                write_synthetic_articles(more, 3000, seed=1, first=900_000)
+            grow = ingest(home, [more], env, "synthetic-more")
+            row = {
+                "label": f"bbc{largest}+synthetic",
+                **row,
+                "grow_ingest_s": grow["ingest_s"],
+                "grow_chunks": grow["ingest_chunks"],
+                "grow_chunks_per_s": grow["ingest_chunks_per_s"],
+                **measure(home, env, args.burst),
+            }
             row["lexical"] = lexical_probe(home, env, work)
             results["sizes"].append(row)
         if args.server:
@@ -276,6 +289,11 @@ def main() -> None:
     if "server" in results:
         print(_row_line(results["server"], "server"))
     for r in results["sizes"]:
+        if "grow_ingest_s" in r:
+            print(
+                f"growing the {r['chunks']}-chunk archive by {r['grow_chunks']} chunks: "
+                f"{r['grow_ingest_s']} s, {r['grow_chunks_per_s']} chunks/s"
+            )
         if "lexical" in r:
             lex = r["lexical"]
             print(

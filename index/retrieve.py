@@ -16,7 +16,7 @@ from index.chunk import decode_spans
 from index.datefilter import DateFilter
 from index.embed import Embedder, unpack_vectors
 from index.lexical import LexicalIndex
-from index.store import Collections
+from index.store import PAGE, Collections
 
 log = logging.getLogger(__name__)
 
@@ -152,9 +152,9 @@ class Retriever:
         ids: list[str] = []
         texts: list[str] = []
         if articles is None:
-            page, offset = 5000, 0
+            offset = 0
             while True:
-                got = self._cols.chunks.get(include=["documents"], limit=page, offset=offset)
+                got = self._cols.chunks.get(include=["documents"], limit=PAGE, offset=offset)
                 if not got["ids"]:
                     break
                 ids.extend(got["ids"])

@@ -23,6 +23,7 @@ from index.errors import StoreUnavailableError
 
 Metadata = Mapping[str, str | int | float | bool]
 
+PAGE = 5000  # records per read: well under SQLite's 32,766 bound variables
 _NAME_OK = re.compile(r"[^a-zA-Z0-9._-]+")
 
 
@@ -131,8 +132,17 @@ class Collections:
     # ---- documents -------------------------------------------------------------------
     def all_docs(self) -> dict[str, dict[str, Any]]:
         """Every source record, keyed by record id."""
-        got = self.docs.get(include=["metadatas"])
-        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+        records: dict[str, dict[str, Any]] = {}
+        # Paged: one unbounded get binds every id as an SQL variable and fails past SQLite's
+        # limit (32,766) with "too many SQL variables", i.e. at ~33k articles.
+        offset = 0
+        while True:
+            got = self.docs.get(include=["metadatas"], limit=PAGE, offset=offset)
+            for i, m in zip(got["ids"], got["metadatas"], strict=True):
+                records[i] = dict(m or {})
+            offset += len(got["ids"])
+            if len(got["ids"]) < PAGE:
+                return records
 
     def put_doc(self, doc_id: str, meta: Metadata, vector: np.ndarray) -> None:
         """Create or replace one source record."""

@@ -69,9 +69,7 @@ def test_a_chroma_server_outage_gets_a_warning_and_the_bot_recovers_by_itself(
     assert "Nina Park" in back["text"]
 
 
-def test_mentions_are_answered_while_another_process_ingests(
-    build_index, start_live_bot
-) -> None:
+def test_mentions_are_answered_while_another_process_ingests(build_index, start_live_bot) -> None:
     news, _ = build_index({"bridge.txt": BRIDGE, "chess.txt": CHESS})
     bot = start_live_bot(ExtractiveAnswerer(index=news))
     more = write_articles(news.config.home.parent / "more", many_articles(60))
@@ -92,6 +90,9 @@ def test_mentions_are_answered_while_another_process_ingests(
     assert writer.returncode == 0, err
     assert answered >= 1
 
-    # The bot sees what the other process wrote, without a restart.
-    after = _ask(bot, "How much will the stadium project number 42 cost?", "C_AFTER")
-    assert "story_042.txt" in str(after["blocks"]), after["text"]
+    # The bot sees what the other process wrote, without a restart (the 60 template articles
+    # are near-copies, so any of the stadium reports may be the one cited).
+    after = _ask(bot, "How much will the stadium project cost?", "C_AFTER")
+    assert not after["text"].startswith(":warning:")
+    assert "stadium project number" in after["text"]
+    assert "story_0" in str(after["blocks"]), after["text"]

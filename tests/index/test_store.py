@@ -1,0 +1,27 @@
+"""The Chroma side at archive scale, on a real embedded Chroma."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from index.store import PAGE, Collections, open_client
+
+
+def test_all_records_come_back_past_sqlites_variable_limit(tmp_path: Path):
+    """One unbounded get of 33k records fails in Chroma ("too many SQL variables")."""
+    cols = Collections(open_client(home=tmp_path, chroma_url=None), "big-archive")
+    count = 33_000  # SQLite binds at most 32,766 variables in one statement
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((count, 8)).astype(np.float32)
+    step = 5000
+    for lo in range(0, count, step):
+        ids = [f"doc{i:05d}" for i in range(lo, min(count, lo + step))]
+        cols.put_docs(
+            ids, [{"state": "complete", "n": int(i[3:])} for i in ids], vectors[lo : lo + len(ids)]
+        )
+    records = cols.all_docs()
+    assert count > 6 * PAGE
+    assert len(records) == count
+    assert records["doc32999"] == {"state": "complete", "n": 32999}
