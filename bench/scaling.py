@@ -5,7 +5,7 @@ the archive grows to ~100k chunks; the cost of a Chroma server's network hop; pl
 
 Rows, each measured in fresh processes:
   * seeds + the first N BBC articles, for each N in --sizes, each in a fresh NEWSBOT_HOME;
-  * with --synthetic C: the largest of those indexes grown by a synthetic archive of about C
+  * with --synthetic C: (a copy of) the largest of those indexes grown by a synthetic archive of about C
     chunks (BBC sentences drawn into unique, dated articles: `_common.write_synthetic_articles`),
     ingested on top as one more `newsbot ingest`; then ~3k chunks more (another 1,000 articles)
     as the growth of an archive that size; then the lexical probe (one new article at that
@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -243,7 +244,9 @@ def main() -> None:
             corpus = work / f"synthetic{args.synthetic}"
             if not corpus.exists():
                 results["synthetic_corpus"] = write_synthetic_articles(corpus, args.synthetic)
-            home = work / f"home{largest}"
+            home = work / f"home{largest}+synthetic"
+            if not home.exists():  # grow a copy: the BBC row's index stays as it was measured
+                shutil.copytree(work / f"home{largest}", home)
             env = offline_env({"NEWSBOT_HOME": str(home)})
             env.pop("NEWSBOT_CHROMA_URL", None)
             row = ingest(home, [corpus], env, f"synthetic{args.synthetic}")

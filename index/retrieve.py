@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from index import catalog
 from index.chunk import decode_spans
 from index.datefilter import DateFilter
 from index.embed import Embedder, unpack_vectors
@@ -120,10 +121,22 @@ class Retriever:
             return snap
         with self._lock:
             if self._snap is None or self._snap.generation != generation:
-                fresh = _Snapshot.of(generation, self._cols.all_docs())
+                fresh = _Snapshot.of(generation, self._records(generation))
                 fresh.lexical = self._lexical_for(generation, set(fresh.by_article))
                 self._snap = fresh
             return self._snap
+
+    def _records(self, generation: str) -> catalog.Records:
+        """Source records: the catalog the last ingest saved for `generation`, else Chroma's."""
+        path = self._lexical_dir / f"{self._cols.name}.catalog.json"
+        if not self._persist:
+            cached = catalog.load(path, generation)
+            if cached is not None:
+                return cached
+        records = catalog.slim(self._cols.all_docs())
+        if self._persist:
+            catalog.save(path, generation, records)
+        return records
 
     def _lexical_for(self, generation: str, live: set[str]) -> LexicalIndex:
         """The lexical index brought in step with the live articles (only their changes)."""

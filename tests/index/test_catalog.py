@@ -1,0 +1,63 @@
+"""Readers take the source records the last ingest saved, instead of reading them all from Chroma."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from index import catalog
+from index.api import NewsIndex
+from index.config import IndexConfig
+from index.store import Collections
+from tests.fakes.articles import BRIDGE, CHESS, ORCHARD, write_articles
+
+
+def _refuse(self: Collections) -> dict:
+    raise AssertionError("read every source record from Chroma")
+
+
+def test_a_reader_after_an_ingest_uses_the_saved_catalog(
+    embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    config = IndexConfig(home=tmp_path / "home")
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("chess.txt", CHESS)])
+    NewsIndex(config, embedder=embedder).ingest([folder])
+    saved = next((config.home / "lexical").glob("*.catalog.json"))
+    records = json.loads(saved.read_text())["records"]
+    assert sorted(m["source"] for m in records.values()) == ["bridge.txt", "chess.txt"]
+    assert all(set(m) <= set(catalog.FIELDS) for m in records.values())  # no MinHash, no paths
+
+    monkeypatch.setattr(Collections, "all_docs", _refuse)
+    reader = NewsIndex(config, embedder=embedder)  # as a new `newsbot ask` process
+    hits = reader.search("Who won the national chess championship?")
+    assert hits[0].source == "chess.txt" and hits[0].title.startswith("Local teenager")
+
+
+def test_a_catalog_of_another_generation_is_not_used(embedder, tmp_path: Path):
+    config = IndexConfig(home=tmp_path / "home")
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE)])
+    NewsIndex(config, embedder=embedder).ingest([folder])
+    saved = next((config.home / "lexical").glob("*.catalog.json"))
+    stale = saved.read_text()
+
+    write_articles(folder, [("orchard.md", ORCHARD)])
+    writer = NewsIndex(config, embedder=embedder)
+    writer.ingest([folder])
+    saved.write_text(stale)  # as if this ingest had died before saving its catalog
+
+    reader = NewsIndex(config, embedder=embedder)
+    hits = reader.search("How much of the apple blossom did the frost destroy?")
+    assert hits[0].source == "orchard.md"  # read from Chroma: the stale file lacks it
+
+
+def test_load_refuses_broken_or_foreign_files(tmp_path: Path):
+    path = tmp_path / "c.json"
+    assert catalog.load(path, "g1") is None
+    catalog.save(path, "g1", {"r": {"state": "complete", "source": "a.txt"}})
+    assert catalog.load(path, "g1") == {"r": {"state": "complete", "source": "a.txt"}}
+    assert catalog.load(path, "g2") is None and catalog.load(path, "") is None
+    path.write_text("{not json")
+    assert catalog.load(path, "g1") is None
+    assert [p.name for p in tmp_path.iterdir()] == ["c.json"]  # no temporaries left
