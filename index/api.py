@@ -177,13 +177,14 @@ class NewsIndex:
             )
             with reaching(self.location):
                 report = ingestor.run(paths, prune=prune, progress=progress)
-                self._prepare_queries()
+                self._prepare_queries(ingestor.records)
             return report
         finally:
             lock.release()
 
-    def _prepare_queries(self) -> None:
-        """Build what questions need (lexical index, query encoder) now, not on the first ask."""
+    def _prepare_queries(self, records: dict[str, dict[str, Any]]) -> None:
+        """Build what questions need (lexical index, query encoder, catalog) now, not on the
+        first ask; `records` are the source records as the ingest left them."""
         from index.embed import ensure_encoder_graph
         from index.retrieve import Retriever
 
@@ -191,7 +192,7 @@ class NewsIndex:
             ensure_encoder_graph(self.config.embed_model, self.models_dir)
         Retriever(
             self.collections(), self.embedder, lexical_dir=self.config.home / "lexical"
-        ).rebuild_lexical()
+        ).rebuild_lexical(records)
 
     def stats(self) -> dict[str, Any]:
         """Counts and configuration of the index."""

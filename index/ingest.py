@@ -115,6 +115,7 @@ class Ingestor:
         self._max_file_bytes = max_file_bytes
         self._dirty = False  # has this run flagged the index as changing?
         self._stories: StoryIndex | None = None  # stored articles' fingerprints, built once
+        self.records: dict[str, dict[str, Any]] = {}  # source records after `run`
 
     def run(
         self, paths: Sequence[Path], *, prune: bool = False, progress: Progress | None = None
@@ -132,6 +133,7 @@ class Ingestor:
         stored = self._cols.all_docs()  # read once: at ~35k articles this takes seconds
         report.recovered = self._recover(stored)
         records = Catalog({k: m for k, m in stored.items() if m.get("state") == "complete"})
+        self.records = records.records  # what the index holds once this run is done
         files = list(find_files(paths))
         todo: list[_Prepared] = []
         for n, file in enumerate(files, 1):

@@ -110,6 +110,7 @@ class Retriever:
         self._snap: _Snapshot | None = None
         self._lexical_index: LexicalIndex | None = None
         self._persist = False  # readers keep their lexical index in memory; ingest saves it
+        self._known: catalog.Records | None = None  # records handed over by an ingest
         self._lock = threading.Lock()
 
     # ---- caches ----------------------------------------------------------------------
@@ -133,7 +134,8 @@ class Retriever:
             cached = catalog.load(path, generation)
             if cached is not None:
                 return cached
-        records = catalog.slim(self._cols.all_docs())
+        known, self._known = self._known, None
+        records = catalog.slim(known if known is not None else self._cols.all_docs())
         if self._persist:
             catalog.save(path, generation, records)
         return records
@@ -154,10 +156,12 @@ class Retriever:
         self._lexical_index = index
         return index
 
-    def rebuild_lexical(self) -> None:
-        """Bring the lexical index in step and save it (done by ingest, not by readers)."""
+    def rebuild_lexical(self, records: catalog.Records | None = None) -> None:
+        """Bring the lexical index in step and save it with the catalog (done by ingest, not by
+        readers); `records`: the source records as the ingest left them (else read back)."""
         self._persist = True
         self._snap = None
+        self._known = records
         self.snapshot()
 
     def _chunk_texts(self, articles: list[str] | None) -> tuple[list[str], list[str]]:

@@ -61,3 +61,25 @@ def test_load_refuses_broken_or_foreign_files(tmp_path: Path):
     path.write_text("{not json")
     assert catalog.load(path, "g1") is None
     assert [p.name for p in tmp_path.iterdir()] == ["c.json"]  # no temporaries left
+
+
+def test_an_ingest_reads_the_source_records_from_chroma_once(
+    embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """At ~35k articles each full read takes seconds: the catalog comes from the ingest itself."""
+    config = IndexConfig(home=tmp_path / "home")
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE)])
+    NewsIndex(config, embedder=embedder).ingest([folder])
+    reads: list[int] = []
+    all_docs = Collections.all_docs
+
+    def counting(self: Collections) -> dict:
+        reads.append(1)
+        return all_docs(self)
+
+    monkeypatch.setattr(Collections, "all_docs", counting)
+    write_articles(folder, [("chess.txt", CHESS)])
+    NewsIndex(config, embedder=embedder).ingest([folder])
+    assert len(reads) == 1
+    saved = json.loads(next((config.home / "lexical").glob("*.catalog.json")).read_text())
+    assert sorted(m["source"] for m in saved["records"].values()) == ["bridge.txt", "chess.txt"]
