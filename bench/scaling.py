@@ -140,6 +140,7 @@ def _figure(
     series: list[tuple[list[float], list[float], str, str]],
     *,
     logy: bool = False,
+    targets: tuple[tuple[float, str], ...] = (),
 ) -> Path:
     """One line chart against index size (log scale), saved as docs/NAME.png."""
     import matplotlib
@@ -150,6 +151,9 @@ def _figure(
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     for xs, ys, style, label in series:
         ax.plot(xs, ys, style, label=label)
+    for y, label in targets:
+        ax.axhline(y, color="grey", linestyle=":", linewidth=1)
+        ax.annotate(label, (0.01, y), xycoords=("axes fraction", "data"), fontsize=7, va="bottom")
     ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
@@ -191,8 +195,21 @@ def plot(rows: list[dict[str, Any]], server: dict[str, Any] | None) -> list[Path
     ]
     throughput = [(chunks, col("ingest_chunks_per_s"), "o-", "newsbot ingest, chunks/s")]
     return [
-        _figure("query_latency", "Query latency as the archive grows", "ms (warm)", latency),
-        _figure("memory_disk", "Memory and disk as the archive grows", "MB", memory, logy=True),
+        _figure(
+            "query_latency",
+            "Query latency as the archive grows",
+            "ms (warm)",
+            latency,
+            targets=((50, "target p50 at 300 articles"), (150, "target p50 at ~100k chunks")),
+        ),
+        _figure(
+            "memory_disk",
+            "Memory and disk as the archive grows",
+            "MB",
+            memory,
+            logy=True,
+            targets=((1500, "target: Slack bot RSS at ~100k chunks"),),
+        ),
         _figure(
             "ingest_throughput",
             "Ingest throughput (each row's own ingest)",
