@@ -77,7 +77,9 @@ def main() -> None:
                 "full_rebuild_fetch_s": round(fetch_s, 2),
                 "full_rebuild_tokenise_index_s": round(build_s, 2),
                 "full_rebuild_s": round(fetch_s + build_s, 2),
-                "found_new_article": any(h.source == article.name for h in hits),
+                "found_new_article": any(
+                    article.name in (h.source, *h.also_reported_by) for h in hits
+                ),
             }
         )
     )

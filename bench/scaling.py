@@ -120,11 +120,15 @@ def lexical_probe(home: Path, env: dict[str, str], work: Path) -> dict[str, Any]
     """One new article at scale: its lexical update vs. a full BM25 rebuild."""
     folder = work / "one-more"
     folder.mkdir(parents=True, exist_ok=True)
-    article = folder / f"late_{len(list(folder.iterdir())):03d}.txt"
+    n = len(list(folder.iterdir()))
+    article = folder / f"late_{n:03d}.txt"
+    # A new text on every run (an exact copy of an earlier probe would be stored once and cost
+    # nothing, which is not what this measures).
     article.write_text(
-        "Zorbania delays its budget\n\nZorbania's finance minister said on Tuesday that the "
-        "Zorbanian budget, delayed by a week, would hold spending flat while the economy slows. "
-        "Opposition leaders said the delay left businesses guessing about tax.",
+        f"Zorbania delays its budget for the {n + 1}th time\n\nZorbania's finance minister said "
+        f"on Tuesday that the Zorbanian budget, delayed {n + 1} times this year, would hold "
+        "spending flat while the economy slows. Opposition leaders said the delay left "
+        f"businesses guessing about tax for {n + 2} more weeks.",
         encoding="utf-8",
     )
     _log("  lexical probe: one new article vs. a full rebuild")
@@ -153,14 +157,14 @@ def _figure(
         ax.plot(xs, ys, style, label=label)
     for y, label in targets:
         ax.axhline(y, color="grey", linestyle=":", linewidth=1)
-        ax.annotate(label, (0.01, y), xycoords=("axes fraction", "data"), fontsize=7, va="bottom")
+        ax.annotate(label, (0.55, y), xycoords=("axes fraction", "data"), fontsize=7, va="bottom")
     ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel("chunks in the index (log scale)")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="center left" if targets else "best")
     ax.grid(alpha=0.3, which="both")
     DOCS.mkdir(exist_ok=True)
     path = DOCS / f"{name}.png"
@@ -317,7 +321,9 @@ def main() -> None:
         if "lexical" in r:
             lex = r["lexical"]
             print(
-                f"lexical at {lex['chunks']} chunks: one new article's BM25 update "
+                f"lexical at {lex['chunks']} chunks: one new article "
+                f"({lex['one_article_chunks']} chunks; a reader found it: "
+                f"{'yes' if lex['found_new_article'] else 'NO'}), its BM25 update "
                 f"{lex['one_article_lexical_update_s']} s (whole ingest "
                 f"{lex['one_article_ingest_s']} s); a reader's first query after it "
                 f"{lex['reader_first_query_after_ingest_s'] * 1000:.0f} ms; a full rebuild "
