@@ -174,6 +174,7 @@ class NewsIndex:
                 chunk_tokens=self.config.chunk_tokens,
                 chunk_overlap=self.config.chunk_overlap,
                 max_file_bytes=self.config.max_file_bytes,
+                records_cache=self.config.home / "records" / f"{self.collection_name}.json",
             )
             with reaching(self.location):
                 report = ingestor.run(paths, prune=prune, progress=progress)

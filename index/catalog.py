@@ -5,6 +5,9 @@ articles): a cold `newsbot ask`, and the Slack bot's first question after each i
 The ingest that bumped the generation has just read them anyway, so it saves the few fields
 readers use; a reader loads them when the generation matches and reads Chroma otherwise (a
 killed ingest, another machine's ingest against a shared Chroma server).
+
+Ingest keeps a full copy the same way (`NEWSBOT_HOME/records/`), so that a one-file ingest into
+a large archive does not read every record back first.
 """
 
 from __future__ import annotations

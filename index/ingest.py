@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from index import catalog
 from index.chunk import Chunk, chunk_text, encode_spans
 from index.clean import CleanedArticle, clean_article
 from index.dedupe import Fingerprint, StoryIndex, bytes_hash, content_hash, fingerprint
@@ -107,8 +108,11 @@ class Ingestor:
         chunk_tokens: int,
         chunk_overlap: int,
         max_file_bytes: int,
+        records_cache: Path | None = None,
     ) -> None:
         self._cols = collections
+        self._records_cache = records_cache
+        self._cached: dict[str, dict[str, Any]] | None = None  # records read from the cache
         self._embedder = embedder
         self._chunk_tokens = chunk_tokens
         self._chunk_overlap = chunk_overlap
@@ -130,7 +134,7 @@ class Ingestor:
         owed = self._cols.is_dirty()
         self._dirty = owed
         self._stories = None
-        stored = self._cols.all_docs()  # read once: at ~35k articles this takes seconds
+        stored = self._stored_records(owed)
         report.recovered = self._recover(stored)
         records = Catalog({k: m for k, m in stored.items() if m.get("state") == "complete"})
         self.records = records.records  # what the index holds once this run is done
@@ -149,12 +153,31 @@ class Ingestor:
         if prune:
             self._prune(paths, {record_id(f.path) for f in files}, records, report)
         report.stories = len({m.get("story_id") for m in records.complete().values()})
-        if report.changed or owed or not self._cols.generation():
-            self._cols.bump_generation()
+        generation = self._cols.generation()
+        changed = bool(report.changed or owed or not generation)
+        if changed:
+            generation = self._cols.bump_generation()
+        if self._records_cache is not None and (changed or stored is not self._cached):
+            catalog.save(self._records_cache, generation, records.records)
         report.seconds = time.perf_counter() - started
         return report
 
     # ---- steps -----------------------------------------------------------------------
+    def _stored_records(self, owed: bool) -> dict[str, dict[str, Any]]:
+        """Every source record: the copy the last run saved, when nothing changed since.
+
+        Reading them back from Chroma takes ~0.15 ms a record (five seconds at 35k articles,
+        most of a one-file ingest). The copy is trusted only for the generation it was saved
+        with and only when no run was killed since (`owed`): any other writer, such as another
+        machine's ingest on a shared server, bumps the generation and the store is read again.
+        """
+        if self._records_cache is not None and not owed:
+            cached = catalog.load(self._records_cache, self._cols.generation())
+            if cached is not None:
+                self._cached = cached
+                return cached
+        return self._cols.all_docs()
+
     def _recover(self, records: dict[str, dict[str, Any]]) -> int:
         """Roll back records an interrupted run left pending (and their partial chunks)."""
         pending = {k: m for k, m in records.items() if m.get("state") != "complete"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,91 @@ def test_an_ingest_reads_the_source_records_from_chroma_once(
 
     monkeypatch.setattr(Collections, "all_docs", counting)
     write_articles(folder, [("chess.txt", CHESS)])
+    shutil.rmtree(config.home / "records")  # without the copy the last run saved
     NewsIndex(config, embedder=embedder).ingest([folder])
     assert len(reads) == 1
     saved = json.loads(next((config.home / "lexical").glob("*.catalog.json")).read_text())
     assert sorted(m["source"] for m in saved["records"].values()) == ["bridge.txt", "chess.txt"]
+
+
+def _records_cache(config: IndexConfig) -> Path:
+    return next((config.home / "records").glob("*.json"))
+
+
+def _tamper_hash(config: IndexConfig, source: str, generation: str | None = None) -> None:
+    """Rewrite the ingest's saved records with one file's hash changed."""
+    path = _records_cache(config)
+    data = json.loads(path.read_text())
+    for meta in data["records"].values():
+        if meta["source"] == source:
+            meta["file_hash"] = "0" * 16
+    if generation is not None:
+        data["generation"] = generation
+    path.write_text(json.dumps(data))
+
+
+def test_the_records_ingest_saves_are_the_stores_own(embedder, tmp_path: Path):
+    config = IndexConfig(home=tmp_path / "home")
+    news = NewsIndex(config, embedder=embedder)
+    folder = write_articles(
+        tmp_path / "a",
+        [("bridge.txt", BRIDGE), ("bridge-copy.txt", BRIDGE), ("chess.txt", CHESS)],
+    )
+    (folder / "blank.txt").write_text("   ")
+    news.ingest([folder])
+    (folder / "chess.txt").write_text(CHESS.replace("Nina Park", "Nina Parkes"))
+    (folder / "bridge-copy.txt").unlink()
+    write_articles(folder, [("orchard.md", ORCHARD)])
+    news.ingest([folder], prune=True)
+
+    cols = news.collections()
+    saved = json.loads(_records_cache(config).read_text())
+    assert saved["generation"] == cols.generation()
+    assert saved["records"] == cols.all_docs()
+    assert sorted(m["source"] for m in saved["records"].values()) == [
+        "bridge.txt",
+        "chess.txt",
+        "orchard.md",
+    ]
+
+
+def test_a_one_file_ingest_does_not_read_every_record_back(
+    embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    config = IndexConfig(home=tmp_path / "home")
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("chess.txt", CHESS)])
+    NewsIndex(config, embedder=embedder).ingest([folder])
+
+    monkeypatch.setattr(Collections, "all_docs", _refuse)
+    write_articles(folder, [("bridge-copy.txt", BRIDGE), ("orchard.md", ORCHARD)])
+    report = NewsIndex(config, embedder=embedder).ingest([folder])  # a new `newsbot ingest`
+    assert report.added == ["bridge-copy.txt", "orchard.md"] and report.unchanged == 2
+    assert len(report.duplicates) == 1  # the copy was matched against the saved records
+    monkeypatch.undo()
+    hits = NewsIndex(config, embedder=embedder).search("How much of the blossom did frost kill?")
+    assert hits[0].source == "orchard.md"
+
+
+def test_saved_records_are_trusted_only_for_their_generation(embedder, tmp_path: Path):
+    config = IndexConfig(home=tmp_path / "home")
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("chess.txt", CHESS)])
+    news = NewsIndex(config, embedder=embedder)
+    news.ingest([folder])
+
+    _tamper_hash(config, "chess.txt")  # the saved copy is what the next run believes...
+    assert news.ingest([folder]).updated == ["chess.txt"]
+
+    _tamper_hash(config, "chess.txt", generation="another machine's ingest")
+    assert news.ingest([folder]).unchanged == 2  # ...unless the store moved on since
+
+
+def test_saved_records_are_not_trusted_after_a_killed_run(embedder, tmp_path: Path):
+    config = IndexConfig(home=tmp_path / "home")
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("chess.txt", CHESS)])
+    news = NewsIndex(config, embedder=embedder)
+    news.ingest([folder])
+    _tamper_hash(config, "chess.txt")
+    news.collections().mark_dirty()  # a run flagged its first write, then died
+
+    report = news.ingest([folder])
+    assert report.unchanged == 2 and not report.updated
