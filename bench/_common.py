@@ -99,8 +99,9 @@ def write_synthetic_articles(
     Each article (`synthetic_NNNNNN.txt`) is a headline naming its unique archive number, a
     `Published On:` line with a date in 2004-05, and `sentences_per_article` BBC sentences drawn
     at random (seeded), three to a paragraph: real news prose at archive scale, every article
-    distinct. Numbers start at `first` (another seed and start give another, distinct batch). The chunk count is estimated at ~1.2 tokens per word (calibrated on a real ingest) and `tokens_per_chunk`
-    new tokens per chunk (newsbot's 200-token chunks overlap by 25).
+    distinct. Numbers start at `first` (another seed and start give another, distinct batch).
+    The chunk count is estimated at ~1.2 tokens per word (calibrated on a real ingest) and
+    `tokens_per_chunk` new tokens per chunk (newsbot's 200-token chunks overlap by 25).
     """
     rows = read_bbc(2225, source)
     sentences = [
@@ -260,4 +261,23 @@ def write_results(out_dir: Path, name: str, data: Mapping[str, Any]) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{name}.json"
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def pyplot() -> Any:
+    """matplotlib.pyplot on the file-only Agg backend (benches run headless)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save_figure(fig: Any, path: Path) -> Path:
+    """Lay out, write `path` (PNG, 110 dpi) and free the figure."""
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    pyplot().close(fig)
     return path

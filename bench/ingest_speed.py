@@ -36,7 +36,9 @@ from _common import (
     median,
     newsbot_command,
     offline_env,
+    pyplot,
     run_timed,
+    save_figure,
     write_bbc_articles,
     write_results,
 )
@@ -241,11 +243,6 @@ def _git_state() -> dict[str, Any]:
 
 def plot(results: list[dict[str, Any]], path: Path) -> Path:
     """Wall seconds per side and size as grouped bars (PNG): both ingests and both floors."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     bars = [
         ("newsbot ingest", lambda r: r["summary"]["newsbot"]["wall_s"]),
         (
@@ -255,7 +252,7 @@ def plot(results: list[dict[str, Any]], path: Path) -> Path:
         ("floor: newsbot's encoder alone", lambda r: r["floor"]["encoder"]["seconds"]),
         ("model alone, sentence-transformers fp32", lambda r: r["floor"]["torch_fp32"]["seconds"]),
     ]
-    fig, axes = plt.subplots(1, len(results), figsize=(8.0 * len(results), 3.4), squeeze=False)
+    fig, axes = pyplot().subplots(1, len(results), figsize=(8.0 * len(results), 3.4), squeeze=False)
     for ax, result in zip(axes[0], results, strict=True):
         values = [get(result) for _, get in bars]
         ax.barh(range(len(bars)), values, color=["#2b6cb0", "#c05621", "#90cdf4", "#fbd38d"])
@@ -269,11 +266,7 @@ def plot(results: list[dict[str, Any]], path: Path) -> Path:
         )
         ax.set_xlabel("wall seconds (the ingests: whole process, model load included)", fontsize=8)
         ax.set_xlim(0, max(values) * 1.2)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

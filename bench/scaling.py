@@ -41,7 +41,9 @@ from _common import (
     machine_info,
     newsbot_command,
     offline_env,
+    pyplot,
     run_timed,
+    save_figure,
     write_bbc_articles,
     write_results,
     write_synthetic_articles,
@@ -147,12 +149,7 @@ def _figure(
     targets: tuple[tuple[float, str], ...] = (),
 ) -> Path:
     """One line chart against index size (log scale), saved as docs/NAME.png."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    fig, ax = pyplot().subplots(figsize=(6.4, 4.2))
     for xs, ys, style, label in series:
         ax.plot(xs, ys, style, label=label)
     for y, label in targets:
@@ -166,12 +163,7 @@ def _figure(
     ax.set_title(title)
     ax.legend(fontsize=8, loc="center left" if targets else "best")
     ax.grid(alpha=0.3, which="both")
-    DOCS.mkdir(exist_ok=True)
-    path = DOCS / f"{name}.png"
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, DOCS / f"{name}.png")
 
 
 def plot(rows: list[dict[str, Any]], server: dict[str, Any] | None) -> list[Path]:

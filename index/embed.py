@@ -216,8 +216,6 @@ def make_embedder(
     sentence-transformers model -> sentence-transformers on torch. `bf16`: None = when the CPU
     has bf16 dot products.
     """
-    if bf16 is None:
-        bf16 = cpu_has_fast_bf16()
     if name.startswith("openai:"):
         try:
             from llama_index.embeddings.openai import OpenAIEmbedding
@@ -226,6 +224,8 @@ def make_embedder(
                 "openai embeddings need: pip install llama-index-embeddings-openai"
             ) from exc
         return LlamaIndexEmbedder(OpenAIEmbedding(model=name.split(":", 1)[1]), name)
+    if bf16 is None:
+        bf16 = cpu_has_fast_bf16()
     graph = ensure_encoder_graph(name, models_dir) if models_dir is not None else None
     if graph is None:
         return SentenceTransformerEmbedder(name, bf16=bf16)

@@ -112,7 +112,6 @@ class Ingestor:
     ) -> None:
         self._cols = collections
         self._records_cache = records_cache
-        self._cached: dict[str, dict[str, Any]] | None = None  # records read from the cache
         self._embedder = embedder
         self._chunk_tokens = chunk_tokens
         self._chunk_overlap = chunk_overlap
@@ -134,7 +133,7 @@ class Ingestor:
         owed = self._cols.is_dirty()
         self._dirty = owed
         self._stories = None
-        stored = self._stored_records(owed)
+        stored, from_copy = self._stored_records(owed)
         report.recovered = self._recover(stored)
         records = Catalog({k: m for k, m in stored.items() if m.get("state") == "complete"})
         self.records = records.records  # what the index holds once this run is done
@@ -157,26 +156,23 @@ class Ingestor:
         changed = bool(report.changed or owed or not generation)
         if changed:
             generation = self._cols.bump_generation()
-        if self._records_cache is not None and (changed or stored is not self._cached):
+        if self._records_cache is not None and (changed or not from_copy):
             catalog.save(self._records_cache, generation, records.records)
         report.seconds = time.perf_counter() - started
         return report
 
     # ---- steps -----------------------------------------------------------------------
-    def _stored_records(self, owed: bool) -> dict[str, dict[str, Any]]:
-        """Every source record: the copy the last run saved, when nothing changed since.
-
-        Reading them back from Chroma takes ~0.15 ms a record (five seconds at 35k articles,
-        most of a one-file ingest). The copy is trusted only for the generation it was saved
-        with and only when no run was killed since (`owed`): any other writer, such as another
-        machine's ingest on a shared server, bumps the generation and the store is read again.
+    def _stored_records(self, owed: bool) -> tuple[dict[str, dict[str, Any]], bool]:
+        """Every source record, and whether it is the copy the last run saved (see
+        `index.catalog`). The copy is trusted only for the generation it was saved with and
+        only when no run was killed since (`owed`): any other writer, such as another machine's
+        ingest on a shared server, bumps the generation and the store is read again.
         """
         if self._records_cache is not None and not owed:
-            cached = catalog.load(self._records_cache, self._cols.generation())
-            if cached is not None:
-                self._cached = cached
-                return cached
-        return self._cols.all_docs()
+            copy = catalog.load(self._records_cache, self._cols.generation())
+            if copy is not None:
+                return copy, True
+        return self._cols.all_docs(), False
 
     def _recover(self, records: dict[str, dict[str, Any]]) -> int:
         """Roll back records an interrupted run left pending (and their partial chunks)."""

@@ -17,7 +17,7 @@ from index.chunk import decode_spans
 from index.datefilter import DateFilter
 from index.embed import Embedder, unpack_vectors
 from index.lexical import LexicalIndex
-from index.store import PAGE, Collections
+from index.store import Collections, pages
 
 log = logging.getLogger(__name__)
 
@@ -169,14 +169,9 @@ class Retriever:
         ids: list[str] = []
         texts: list[str] = []
         if articles is None:
-            offset = 0
-            while True:
-                got = self._cols.chunks.get(include=["documents"], limit=PAGE, offset=offset)
-                if not got["ids"]:
-                    break
+            for got in pages(self._cols.chunks, ["documents"]):
                 ids.extend(got["ids"])
                 texts.extend(got["documents"])
-                offset += len(got["ids"])
             return ids, texts
         for lo in range(0, len(articles), 200):
             part = articles[lo : lo + 200]

@@ -27,6 +27,21 @@ PAGE = 5000  # records per read: well under SQLite's 32,766 bound variables
 _NAME_OK = re.compile(r"[^a-zA-Z0-9._-]+")
 
 
+def pages(collection: Any, include: list[str]) -> Iterator[dict[str, Any]]:
+    """Every record of a Chroma collection, as `get` results of PAGE records each.
+
+    Paged because one unbounded get binds every id as an SQL variable and fails past SQLite's
+    limit (32,766) with "too many SQL variables", i.e. at ~33k records.
+    """
+    offset = 0
+    while True:
+        got = collection.get(include=include, limit=PAGE, offset=offset)
+        yield got
+        offset += len(got["ids"])
+        if len(got["ids"]) < PAGE:
+            return
+
+
 def collection_name(prefix: str, shaping: Mapping[str, object]) -> str:
     """Name the collection after what shaped its vectors, so changed settings never mix.
 
@@ -132,17 +147,11 @@ class Collections:
     # ---- documents -------------------------------------------------------------------
     def all_docs(self) -> dict[str, dict[str, Any]]:
         """Every source record, keyed by record id."""
-        records: dict[str, dict[str, Any]] = {}
-        # Paged: one unbounded get binds every id as an SQL variable and fails past SQLite's
-        # limit (32,766) with "too many SQL variables", i.e. at ~33k articles.
-        offset = 0
-        while True:
-            got = self.docs.get(include=["metadatas"], limit=PAGE, offset=offset)
-            for i, m in zip(got["ids"], got["metadatas"], strict=True):
-                records[i] = dict(m or {})
-            offset += len(got["ids"])
-            if len(got["ids"]) < PAGE:
-                return records
+        return {
+            i: dict(m or {})
+            for got in pages(self.docs, ["metadatas"])
+            for i, m in zip(got["ids"], got["metadatas"], strict=True)
+        }
 
     def put_doc(self, doc_id: str, meta: Metadata, vector: np.ndarray) -> None:
         """Create or replace one source record."""

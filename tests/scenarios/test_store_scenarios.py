@@ -80,15 +80,17 @@ def test_mentions_are_answered_while_another_process_ingests(build_index, start_
         stderr=subprocess.PIPE,
         text=True,
     )
-    answered = 0
+    answered = during = 0
     while writer.poll() is None or answered == 0:
         post = _ask(bot, "who won the national chess championship?", f"C_DURING{answered}")
         assert not post["text"].startswith(":warning:"), post["text"]
         assert "Nina Park" in post["text"]
         answered += 1
+        if writer.poll() is None:  # answered while the other process was still ingesting
+            during += 1
     _, err = writer.communicate(timeout=300)
     assert writer.returncode == 0, err
-    assert answered >= 1
+    assert during >= 1  # the ingest (imports, model, 60 articles) outlasts the first answers
 
     # The bot sees what the other process wrote, without a restart (the 60 template articles
     # are near-copies, so any of the stadium reports may be the one cited).
