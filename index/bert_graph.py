@@ -1,9 +1,9 @@
 """A BERT sentence encoder as an ONNX graph, built straight from its safetensors weights.
 
-Why by hand: `torch.onnx.export` needs torch, transformers and a trace, which cost ~6 s of imports
+Why by hand: `torch.onnx.export` needs torch, transformers and a trace, which cost 7.5-8 s of imports
 and ~2 s of export in every fresh ingest process, more than everything else an ingest does
 besides the model itself. A BERT encoder is a short, fixed recipe (embeddings, N x [attention,
-feed-forward], mean pooling), so the graph is written out here from the weights in ~0.4 s with
+feed-forward], mean pooling), so the graph is written out here from the weights in ~0.9 s with
 `onnx.helper` alone. onnxruntime runs it for questions and OpenVINO for ingest; the tests hold
 its vectors to sentence-transformers' own (cosine >= 0.9999).
 

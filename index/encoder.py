@@ -1,6 +1,6 @@
 """The BERT graph (`index.bert_graph`) run without torch: OpenVINO for ingest, onnxruntime for questions.
 
-Importing torch + sentence-transformers costs ~6 s; onnxruntime or OpenVINO plus tokenizers
+Importing torch + sentence-transformers costs 7.5-8 s (README); onnxruntime or OpenVINO plus tokenizers
 import in well under a second. OpenVINO runs the graph in bf16 on CPUs that have bf16 dot
 products (AVX512-BF16, AMX), in short length-sorted batches on two streams: on the 2-core
 development machine that embeds ~1.4x faster than sentence-transformers under bf16 autocast,
