@@ -23,12 +23,13 @@ import numpy as np
 
 from index import catalog
 from index.chunk import Chunk, chunk_text, encode_spans
-from index.clean import CleanedArticle, clean_article
-from index.dedupe import Fingerprint, StoryIndex, bytes_hash, content_hash, fingerprint
+from index.clean import CleanedArticle
+from index.dedupe import Fingerprint, StoryIndex, content_hash, fingerprint
 from index.embed import Embedder, pack_vectors
 from index.errors import UnsupportedFileError
-from index.html import clean_html
-from index.load import ArticleFile, find_files, read_article
+from index.sources.base import Context, Document, Failed, Unchanged
+from index.sources.registry import SourceRun, check_local
+from index.sources.web import WebSession
 from index.store import Collections
 
 Progress = Callable[[int, int, str], None]
@@ -50,6 +51,12 @@ class IngestReport:
     stories: int = 0
     chunks_embedded: int = 0
     seconds: float = 0.0
+    sources: list[dict[str, Any]] = field(default_factory=list)  # per argument: kind, articles
+
+    @property
+    def empty_web_sources(self) -> list[dict[str, Any]]:
+        """URLs named on the command line that yielded no article (the CLI exits non-zero)."""
+        return [s for s in self.sources if s.get("web") and not s.get("articles")]
 
     @property
     def changed(self) -> bool:
@@ -72,12 +79,13 @@ class IngestReport:
             "added_sources": self.added,
             "updated_sources": self.updated,
             "removed_sources": self.removed,
+            "sources": self.sources,
         }
 
 
 @dataclass
 class _Prepared:
-    file: ArticleFile
+    file: Document  # what the source yielded (a file or a page)
     record_id: str
     file_hash: str
     article: CleanedArticle
@@ -89,7 +97,12 @@ class _Prepared:
 
 def record_id(path: Path) -> str:
     """Id of a source's record: stable for one absolute path."""
-    return hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:20]
+    return key_id(str(path.resolve()))
+
+
+def key_id(key: str) -> str:
+    """Id of the record of a document key (an absolute path or a canonical URL)."""
+    return hashlib.sha1(key.encode()).hexdigest()[:20]
 
 
 def day_number(day: date | None) -> int:
@@ -109,8 +122,10 @@ class Ingestor:
         chunk_overlap: int,
         max_file_bytes: int,
         records_cache: Path | None = None,
+        web: WebSession | None = None,
     ) -> None:
         self._cols = collections
+        self._web = web  # fetcher and per-URL state for http(s) sources
         self._records_cache = records_cache
         self._embedder = embedder
         self._chunk_tokens = chunk_tokens
@@ -121,14 +136,17 @@ class Ingestor:
         self.records: dict[str, dict[str, Any]] = {}  # source records after `run`
 
     def run(
-        self, paths: Sequence[Path], *, prune: bool = False, progress: Progress | None = None
+        self,
+        paths: Sequence[Path | str],
+        *,
+        prune: bool = False,
+        progress: Progress | None = None,
     ) -> IngestReport:
-        """Add new files, replace changed ones, skip unchanged ones; with `prune`, drop vanished."""
+        """Add new articles, replace changed ones, skip unchanged ones; with `prune`, drop
+        files vanished from the given folders. `paths` may hold http(s) URLs."""
         started = time.perf_counter()
         report = IngestReport()
-        for path in paths:  # fail before any work on a path that does not exist
-            if not path.exists():
-                raise FileNotFoundError(f"{path}: no such file or folder")
+        check_local(paths)  # fail before any work on a path that does not exist
         # A killed run may have changed the index without bumping the generation readers cache by.
         owed = self._cols.is_dirty()
         self._dirty = owed
@@ -137,20 +155,33 @@ class Ingestor:
         report.recovered = self._recover(stored)
         records = Catalog({k: m for k, m in stored.items() if m.get("state") == "complete"})
         self.records = records.records  # what the index holds once this run is done
-        files = list(find_files(paths))
+        def held(key: str) -> bool:
+            return records.records.get(key_id(key), {}).get("state") == "complete"
+
+        sources = SourceRun(paths, Context(held, self._web, self._max_file_bytes))
+        found: set[str] = set()
         todo: list[_Prepared] = []
-        for n, file in enumerate(files, 1):
-            prepared = self._prepare(file, records, report)
-            if prepared is not None:
+        for n, entry in enumerate(sources.entries(), 1):
+            if entry.key:
+                found.add(key_id(entry.key))
+            if isinstance(entry, Failed):
+                report.skipped.append({"source": entry.source, "reason": entry.reason})
+            elif isinstance(entry, Unchanged):
+                report.unchanged += 1
+            elif (prepared := self._prepare(entry, records, report)) is not None:
                 todo.append(prepared)
             if len(todo) >= BATCH_ARTICLES:
                 self._store_batch(todo, records, report)
                 todo = []
             if progress:
-                progress(n, len(files), file.source)
+                progress(n, 0, entry.source)  # 0: the total is not known up front
         self._store_batch(todo, records, report)
+        report.sources = [o.as_dict() for o in sources.outcomes]
+        if self._web is not None:  # only now that the articles are stored
+            self._web.state.commit(held)
         if prune:
-            self._prune(paths, {record_id(f.path) for f in files}, records, report)
+            local = [Path(p) for p, o in zip(paths, sources.outcomes, strict=True) if not o.web]
+            self._prune(local, found, records, report)
         report.stories = len({m.get("story_id") for m in records.complete().values()})
         generation = self._cols.generation()
         changed = bool(report.changed or owed or not generation)
@@ -191,29 +222,20 @@ class Ingestor:
         self._cols.delete_docs(list(pending))
         return len(pending)
 
-    def _prepare(
-        self, file: ArticleFile, records: Catalog, report: IngestReport
-    ) -> _Prepared | None:
-        rid = record_id(file.path)
+    def _prepare(self, doc: Document, records: Catalog, report: IngestReport) -> _Prepared | None:
+        rid = key_id(doc.key)
         previous = records.records.get(rid)
-        try:
-            data = file.path.read_bytes()
-        except OSError as exc:
-            report.skipped.append({"source": file.source, "reason": f"cannot read: {exc}"})
-            return None
-        file_hash = bytes_hash(data)
-        if previous and previous.get("file_hash") == file_hash:
+        if previous and previous.get("file_hash") == doc.content_hash:
             report.unchanged += 1
             return None
         try:
-            raw = read_article(file, max_bytes=self._max_file_bytes)
-            article = clean_html(raw.text) if raw.is_html else clean_article(raw.text)
+            article = doc.load()
             if len(article.text.split()) < 5:
                 raise UnsupportedFileError("no article text found after cleaning")
         except UnsupportedFileError as exc:
-            report.skipped.append({"source": file.source, "reason": str(exc)})
+            report.skipped.append({"source": doc.source, "reason": str(exc)})
             return None
-        return _Prepared(file, rid, file_hash, article, content_hash(article.text), previous)
+        return _Prepared(doc, rid, doc.content_hash, article, content_hash(article.text), previous)
 
     def _about_to_change(self) -> None:
         """Before a run's first write: flag the index so a rerun bumps the generation."""
@@ -503,7 +525,7 @@ def _record_meta(
     return {
         "state": state,
         "source": item.file.source,
-        "path": str(item.file.path.resolve()),
+        "path": item.file.key,
         "file_hash": item.file_hash,
         "article_id": item.article_id,
         "prev_article_id": str(prev_article or ""),

@@ -1,0 +1,1 @@
+"""Source kinds (file, folder, feed, sitemap, page) behind one interface; see `registry`."""

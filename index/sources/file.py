@@ -1,0 +1,45 @@
+"""Source kind `file`: one local article file (.txt, .md, .html)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from index.clean import CleanedArticle, clean_article
+from index.dedupe import bytes_hash
+from index.html import clean_html
+from index.load import ArticleFile, read_article
+from index.sources.base import Context, Document, Entry, Failed, Probe
+
+
+class FileKind:
+    """A path to a file."""
+
+    name = "file"
+
+    def claims(self, probe: Probe) -> bool:
+        """Any existing file (unsupported types are skipped with their reason)."""
+        return probe.path is not None and probe.path.is_file()
+
+    def entries(self, probe: Probe, ctx: Context) -> Iterator[Entry]:
+        """The file as one document."""
+        assert probe.path is not None
+        yield file_entry(ArticleFile(probe.path, probe.path.name), ctx)
+
+
+def file_entry(file: ArticleFile, ctx: Context) -> Entry:
+    """A document for one file, hashed now and read and cleaned when stored."""
+    try:
+        data = file.path.read_bytes()
+    except OSError as exc:
+        return Failed(file.source, f"cannot read: {exc}", key=str(file.path.resolve()))
+
+    def load() -> CleanedArticle:
+        raw = read_article(file, max_bytes=ctx.max_file_bytes)
+        return clean_html(raw.text) if raw.is_html else clean_article(raw.text)
+
+    return Document(
+        key=str(file.path.resolve()), source=file.source, content_hash=bytes_hash(data), load=load
+    )
+
+
+KIND = FileKind()
