@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot import cli_answer, cli_index, cli_slack
+from bot import cli_answer, cli_index, cli_slack, cli_watch
 from bot.context import AppContext
 from index.errors import NewsbotError
 
@@ -36,6 +36,7 @@ def _root(
 cli_index.register(app)
 cli_answer.register(app)
 cli_slack.register(app)
+cli_watch.register(app)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from bot.context import AppContext
+from index.api import check_local, is_web_url
 
 if TYPE_CHECKING:
     from index.ingest import IngestReport
@@ -24,7 +25,11 @@ def register(app: typer.Typer) -> None:
 def ingest(
     ctx: typer.Context,
     paths: Annotated[
-        list[Path], typer.Argument(help="Files or folders of .txt/.md/.html articles.")
+        list[str],
+        typer.Argument(
+            help="Files or folders of .txt/.md/.html articles, or http(s) URLs of RSS/Atom "
+            "feeds, sitemaps or article pages."
+        ),
     ],
     prune: Annotated[
         bool, typer.Option("--prune", help="Remove articles whose files vanished from these paths.")
@@ -33,19 +38,20 @@ def ingest(
         bool, typer.Option("--json", help="Print the summary as one JSON object.")
     ] = False,
 ) -> None:
-    """Add or update articles; unchanged files cost no embedding work."""
+    """Add or update articles; unchanged files and pages cost no embedding work."""
     app_ctx: AppContext = ctx.obj
-    for path in paths:
-        if not path.exists():
-            raise FileNotFoundError(f"{path}: no such file or folder")
+    sources: list[Path | str] = [p if is_web_url(p) else Path(p) for p in paths]
+    check_local(sources)
     with _progress() as progress:
-        report = app_ctx.index.ingest(paths, prune=prune, progress=progress)
+        report = app_ctx.index.ingest(sources, prune=prune, progress=progress)
     for skip in report.skipped:
         typer.echo(f"skipped {skip['source']}: {skip['reason']}", err=True)
     if as_json:
         typer.echo(json.dumps(report.as_dict()))
     else:
         typer.echo(_summary(report))
+    if report.empty_web_sources:  # what landed stays; the exit code says a source gave nothing
+        raise typer.Exit(1)
 
 
 def stats(
@@ -100,7 +106,9 @@ class _progress:
         self._task = self._bar.add_task("", total=None)
 
         def update(done: int, total: int, source: str) -> None:
-            self._bar.update(self._task, completed=done, total=total, description=source[-40:])
+            self._bar.update(
+                self._task, completed=done, total=total or None, description=source[-40:]
+            )
 
         return update
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from index.config import IndexConfig
+from index.api import FetchOptions, IndexConfig
 
 
 def _default_home() -> Path:
@@ -57,6 +57,16 @@ class Settings(BaseSettings):
         "products (AVX512-BF16 or AMX).",
     )
     max_file_mb: float = Field(default=5.0, description="Files larger than this are skipped.")
+    web_timeout: float = Field(default=20.0, description="Seconds before a web request gives up.")
+    web_max_mb: float = Field(default=5.0, description="Web pages larger than this are skipped.")
+    web_host_concurrency: int = Field(
+        default=4, description="Requests in flight to one web host at a time."
+    )
+    web_delay: float = Field(
+        default=0.05,
+        description="Seconds between the starts of two requests to one web host (a larger "
+        "robots.txt Crawl-delay wins).",
+    )
     top_k: int = Field(default=5, description="Passages retrieved per question.")
     llm: str | None = Field(
         default=None,
@@ -137,4 +147,10 @@ class Settings(BaseSettings):
             chunk_overlap=self.chunk_overlap,
             bf16=self.bf16,
             max_file_bytes=int(self.max_file_mb * 1024 * 1024),
+            fetch=FetchOptions(
+                timeout=self.web_timeout,
+                max_bytes=int(self.web_max_mb * 1024 * 1024),
+                host_concurrency=self.web_host_concurrency,
+                host_delay=self.web_delay,
+            ),
         )

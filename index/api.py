@@ -1,4 +1,5 @@
-"""The one surface `bot/` uses: build or open an index, ingest files, report stats, search."""
+"""The one surface `bot/` uses: build or open an index, ingest files and URLs, keep them fresh
+(`Watcher`), report stats, search."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from index.config import IndexConfig
 from index.datefilter import DateFilter, filter_from_question
 from index.embed import Embedder, make_embedder
 from index.errors import IndexNotBuiltError, IngestLockedError
+from index.sources.registry import check_local
 from index.store import (
     Collections,
     collection_name,
@@ -25,10 +27,24 @@ from index.store import (
     reaching,
     reopen_embedded,
 )
+from index.watch import Watcher, parse_duration
+from index.web.fetch import FetchOptions
+from index.web.urls import is_web_url
+
+__all__ = [
+    "FetchOptions",
+    "IndexConfig",
+    "NewsIndex",
+    "Watcher",
+    "check_local",
+    "is_web_url",
+    "parse_duration",
+]
 
 if TYPE_CHECKING:
     from index.ingest import IngestReport, Progress
     from index.retrieve import Passage, Retriever
+    from index.sources.web import WebSession
 
 log = logging.getLogger(__name__)
 CHUNKER_VERSION = "3"  # 3: per-sentence vectors in chunk metadata
@@ -153,9 +169,14 @@ class NewsIndex:
             return Collections(self.client, self.collection_name, create=create)
 
     def ingest(
-        self, paths: Sequence[Path], *, prune: bool = False, progress: Progress | None = None
+        self,
+        paths: Sequence[Path | str],
+        *,
+        prune: bool = False,
+        progress: Progress | None = None,
     ) -> IngestReport:
-        """Add/update/prune articles; one ingest per index at a time."""
+        """Add/update/prune articles of files, folders and http(s) URLs (feeds, sitemaps,
+        pages); one ingest per index at a time."""
         lock_dir = self.config.home / "locks"
         lock_dir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(lock_dir / f"{self.collection_name}.lock"))
@@ -167,6 +188,7 @@ class NewsIndex:
             ) from exc
         from index.ingest import Ingestor
 
+        web = self._web_session() if any(is_web_url(str(p)) for p in paths) else None
         try:
             ingestor = Ingestor(
                 self.collections(create=True),
@@ -175,6 +197,7 @@ class NewsIndex:
                 chunk_overlap=self.config.chunk_overlap,
                 max_file_bytes=self.config.max_file_bytes,
                 records_cache=self.config.home / "records" / f"{self.collection_name}.json",
+                web=web,
             )
             with reaching(self.location):
                 report = ingestor.run(paths, prune=prune, progress=progress)
@@ -182,6 +205,17 @@ class NewsIndex:
             return report
         finally:
             lock.release()
+            if web is not None:
+                web.close()
+
+    def _web_session(self) -> WebSession:
+        """A fetcher and this collection's per-URL state (validators, feed items)."""
+        from index.sources.web import WebSession
+        from index.web.fetch import Fetcher
+        from index.web.state import WebState
+
+        state = WebState(self.config.home / "web" / f"{self.collection_name}.json")
+        return WebSession(Fetcher(self.config.fetch), state)
 
     def _prepare_queries(self, records: dict[str, dict[str, Any]]) -> None:
         """Build what questions need (lexical index, query encoder, catalog) now, not on the

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from index.web.fetch import FetchOptions
 
 
 @dataclass(frozen=True)
@@ -18,3 +20,4 @@ class IndexConfig:
     chunk_overlap: int = 25
     bf16: bool | None = None  # embed in bf16 at ingest; None: when the CPU does bf16 natively
     max_file_bytes: int = 5 * 1024 * 1024
+    fetch: FetchOptions = field(default_factory=FetchOptions)  # bounds of http(s) sources

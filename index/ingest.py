@@ -155,6 +155,7 @@ class Ingestor:
         report.recovered = self._recover(stored)
         records = Catalog({k: m for k, m in stored.items() if m.get("state") == "complete"})
         self.records = records.records  # what the index holds once this run is done
+
         def held(key: str) -> bool:
             return records.records.get(key_id(key), {}).get("state") == "complete"
 

@@ -71,7 +71,9 @@ class SourceRun:
             web = isinstance(arg, str) and is_web_url(arg)
             outcome = Outcome(str(arg), web)
             self.outcomes.append(outcome)
-            for entry in self._expand(arg, outcome) if web else self._local(Path(arg), outcome):
+            for entry in (
+                self._expand(str(arg), outcome) if web else self._local(Path(arg), outcome)
+            ):
                 if isinstance(entry, Failed):
                     outcome.failed += 1
                     outcome.reason = outcome.reason or entry.reason

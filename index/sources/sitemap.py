@@ -70,10 +70,12 @@ class SitemapKind:
         assert ctx.web is not None
         held = ctx.web.state.get(url)
         if response.not_modified and held:
-            items = [Item.from_json(i) for i in held.get("items", [])]
-            return items, list(held.get("children", [])), True
+            listed = [Item.from_json(i) for i in held.get("items", [])]
+            return listed, list(held.get("children", [])), True
         try:
-            root = etree.fromstring(_body(response), parser=etree.XMLParser(resolve_entities=False, no_network=True))
+            root = etree.fromstring(
+                _body(response), parser=etree.XMLParser(resolve_entities=False, no_network=True)
+            )
         except (etree.XMLSyntaxError, ValueError) as exc:
             failures.append(Failed(url, f"malformed sitemap XML: {exc}"))
             return None

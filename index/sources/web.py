@@ -58,7 +58,10 @@ class Item:
 
     def as_json(self) -> dict[str, Any]:
         """For the state file."""
-        return {**dataclasses.asdict(self), "published": self.published.isoformat() if self.published else ""}
+        return {
+            **dataclasses.asdict(self),
+            "published": self.published.isoformat() if self.published else "",
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Item:
@@ -83,9 +86,10 @@ def is_html(response: Response) -> bool:
     """An HTML page, by content type, else by its first element."""
     if response.content_type in HTML_TYPES:
         return True
-    return response.content_type in ("", "text/plain", "application/octet-stream") and root_name(
-        response.body
-    ) == "html"
+    return (
+        response.content_type in ("", "text/plain", "application/octet-stream")
+        and root_name(response.body) == "html"
+    )
 
 
 def articles(items: Iterable[Item], ctx: Context, *, listing_unchanged: bool) -> Iterator[Entry]:
@@ -116,7 +120,9 @@ def article(item: Item, ctx: Context, *, listing_unchanged: bool = False) -> Ent
     if held and (listing_unchanged or (item.stamp and item.stamp == held.get("stamp"))):
         return Unchanged(str(held["key"]), item.url)
     try:
-        response = ctx.web.fetcher.get(item.url, validators=state.validators(item.url) if held else None)
+        response = ctx.web.fetcher.get(
+            item.url, validators=state.validators(item.url) if held else None
+        )
     except FetchError as exc:
         return Failed(item.url, exc.reason)
     if held and response.not_modified:
@@ -126,7 +132,11 @@ def article(item: Item, ctx: Context, *, listing_unchanged: bool = False) -> Ent
 
 
 def page_entry(
-    response: Response, ctx: Context, item: Item | None = None, *, held: dict[str, Any] | None = None
+    response: Response,
+    ctx: Context,
+    item: Item | None = None,
+    *,
+    held: dict[str, Any] | None = None,
 ) -> Entry:
     """A fetched HTML page as a document keyed by its canonical URL."""
     assert ctx.web is not None

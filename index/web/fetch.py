@@ -137,7 +137,9 @@ class Fetcher:
             if target in seen:
                 raise FetchError(url, f"redirect loop ({current} -> {target})")
             if len(seen) > self.options.max_redirects:
-                raise FetchError(url, f"too many redirects (more than {self.options.max_redirects})")
+                raise FetchError(
+                    url, f"too many redirects (more than {self.options.max_redirects})"
+                )
             seen.append(target)
             current = target
 

@@ -45,10 +45,10 @@ class RobotsCache:
         # The conventions of robotparser.read(): 401/403 forbid everything, other 4xx allow
         # everything; an unreachable host or a 5xx allows too (the page fetch reports the error).
         if status in (401, 403):
-            parser.disallow_all = True
+            parser.parse(["User-agent: *", "Disallow: /"])
         elif 200 <= status < 300:
             parser.parse(body.decode("utf-8", errors="replace").splitlines())
         else:
             log.debug("no robots.txt at %s (status %s): all allowed", host, status)
-            parser.allow_all = True
+            parser.parse([])
         return parser
