@@ -37,13 +37,13 @@ class FeedKind:
             yield from articles(items, ctx, listing_unchanged=True)
             return
         parsed = feedparser.parse(response.body)
-        if not parsed.entries:
-            problem = parsed.get("bozo_exception")
-            reason = f"malformed feed XML: {problem}" if problem else "the feed lists no items"
-            yield Failed(probe.arg, reason)
-            return
         outlet = str(parsed.feed.get("title", "")).strip()
         items = [item for entry in parsed.entries if (item := _item(entry, outlet)) is not None]
+        if not items:  # a feed broken part-way still gives the items before the break
+            problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+            reason = f"malformed feed XML: {problem}" if problem else "no item links to an article"
+            yield Failed(probe.arg, " ".join(reason.split()))
+            return
         ctx.web.state.stage(
             probe.arg,
             {
@@ -53,8 +53,6 @@ class FeedKind:
                 "items": [i.as_json() for i in items],
             },
         )
-        if not items:
-            yield Failed(probe.arg, "no item of the feed links to an article")
         yield from articles(items, ctx, listing_unchanged=False)
 
 
@@ -62,10 +60,13 @@ def _item(entry: Any, outlet: str) -> Item | None:
     link = str(entry.get("link") or "").strip()
     if not link.startswith(("http://", "https://")):
         return None
-    published = entry.get("published_parsed") or entry.get("updated_parsed")
+    # dict.get: FeedParserDict.get maps a missing "updated" to "published" (with a warning).
+    published = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     return Item(
         url=link,
-        stamp=str(entry.get("updated") or entry.get("published") or ""),
+        # Only Atom's <updated> says when the entry last changed; RSS's pubDate stays put when a
+        # story is edited, so RSS items are revalidated (conditional GET) whenever the feed changes.
+        stamp=str(dict.get(entry, "updated") or ""),
         published=_day(published),
         title=str(entry.get("title", "")),
         outlet=outlet,
