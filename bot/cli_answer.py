@@ -103,7 +103,7 @@ def chat(ctx: typer.Context) -> None:
             last = conversation.ask(text)
             if last.standalone_question:
                 typer.echo(f"(understood as: {last.standalone_question})")
-            typer.echo(render_text(last))
+            typer.echo(render_text(last, links=sys.stdout.isatty()))
             typer.echo("")
 
 
@@ -143,5 +143,5 @@ def _emit(answer: Answer, as_json: bool) -> None:
         )
         typer.echo(json.dumps(data, ensure_ascii=False))
     else:
-        typer.echo(render_text(answer))
+        typer.echo(render_text(answer, links=sys.stdout.isatty()))
     sys.stdout.flush()

@@ -5,14 +5,19 @@ from __future__ import annotations
 from bot.models import Answer, Citation
 
 
-def source_line(c: Citation) -> str:
-    """'Title · Outlet · 2025-04-10 · file.txt'."""
-    parts = [c.title or c.source, c.outlet or "", c.published or "", c.source if c.title else ""]
+def source_line(c: Citation, *, links: bool = False) -> str:
+    """'Title · Outlet · 2025-04-10 · file.txt'; with `links`, a URL source's title is a
+    terminal hyperlink (OSC 8) to it, the URL still printed for terminals without them."""
+    title = c.title or c.source
+    if links and c.title and c.source.startswith(("http://", "https://")):
+        title = f"\x1b]8;;{c.source}\x1b\\{title}\x1b]8;;\x1b\\"
+    parts = [title, c.outlet or "", c.published or "", c.source if c.title else ""]
     return " · ".join(p for p in parts if p)
 
 
-def render_text(answer: Answer) -> str:
-    """Plain text for a terminal (no markup), sources numbered as in the answer."""
+def render_text(answer: Answer, *, links: bool = False) -> str:
+    """Text for a terminal, sources numbered as in the answer; `links`: titles of URL sources
+    are hyperlinks (for a TTY)."""
     lines = [answer.answer]
     if answer.note:
         lines += ["", f"({answer.note})"]
@@ -23,10 +28,10 @@ def render_text(answer: Answer) -> str:
             lines.append(f"  {conflict.about}: {versions}")
     if answer.citations:
         lines += ["", "Sources:"]
-        lines += _cited(answer.citations)
+        lines += _cited(answer.citations, links=links)
     if answer.abstained and answer.related:
         lines += ["", "Related reading (not an answer):"]
-        lines += _cited(answer.related, numbered=False)
+        lines += _cited(answer.related, numbered=False, links=links)
     return "\n".join(lines)
 
 
@@ -41,11 +46,11 @@ def render_passages(answer: Answer) -> str:
     return "\n\n".join(blocks)
 
 
-def _cited(citations: list[Citation], *, numbered: bool = True) -> list[str]:
+def _cited(citations: list[Citation], *, numbered: bool = True, links: bool = False) -> list[str]:
     lines = []
     for c in citations:
         head = f"[{c.n}] " if numbered else "- "
-        lines.append(head + source_line(c))
+        lines.append(head + source_line(c, links=links))
         lines.append(f"    > {c.quote}")
         if c.also_reported_by:
             lines.append(f"    also reported by: {', '.join(c.also_reported_by)}")

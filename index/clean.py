@@ -59,6 +59,7 @@ class CleanedArticle:
     published: datetime.date | None
     outlet: str | None
     removed: tuple[str, ...] = ()
+    author: str | None = None  # from a web page's metadata; plain text has no reliable byline
 
 
 def clean_article(raw: str) -> CleanedArticle:

@@ -49,6 +49,7 @@ def clean_html(raw_html: str, *, url: str | None = None) -> CleanedArticle:
         published=_parse_date(getattr(doc, "date", None)) or cleaned.published,
         # An agency named in the text ("(BSS/AFP)") says more about the story than the site name.
         outlet=cleaned.outlet or sitename,
+        author=_strip(getattr(doc, "author", None)),
     )
 
 

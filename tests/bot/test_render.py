@@ -103,3 +103,18 @@ def test_render_passages_shows_whole_passages():
     assert BRIDGE.passage in text
     empty = Answer(question="q", answer="a", abstained=True)
     assert render_passages(empty) == "No sources for the last answer."
+
+
+def test_url_sources_link_their_title_on_a_terminal():
+    web = Citation(
+        n=1,
+        source="https://news.example/story/7",
+        title="Ferry doubles summer sailings",
+        quote="The island ferry service will double its summer sailings.",
+    )
+    plain = source_line(web)
+    assert plain == "Ferry doubles summer sailings · https://news.example/story/7"
+    linked = source_line(web, links=True)
+    assert "\x1b]8;;https://news.example/story/7\x1b\\Ferry doubles summer sailings\x1b]8;;\x1b\\" in linked
+    assert linked.endswith("https://news.example/story/7")  # still visible without hyperlinks
+    assert source_line(BRIDGE, links=True) == source_line(BRIDGE)  # files are not links

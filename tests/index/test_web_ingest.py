@@ -93,6 +93,8 @@ def test_a_feed_lands_clean_articles_then_an_unchanged_feed_fetches_no_page(
     meta = {m["source"]: m for _, m in chunks}
     assert meta[bridge]["title"] == "Harbour bridge to reopen in May"
     assert meta[bridge]["outlet"] == "Harbour Herald"
+    records = news.collections().docs.get(include=["metadatas"])["metadatas"]
+    assert {r["source"]: r["author"] for r in records}[bridge] == "Ada Reporter"
     assert meta[bridge]["published"] == "2025-03-03"  # the page's own date
     assert meta[frost]["published"] == "2025-04-02"  # the page has none: the feed's date
 
