@@ -43,7 +43,9 @@ def main() -> None:
     """Entry point of the console script."""
     debug = "--debug" in sys.argv[1:]
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # a command's typer.Exit(n) comes back as n
+        if isinstance(code, int) and code:
+            raise SystemExit(code)
     except NewsbotError as exc:
         if debug:
             raise
