@@ -14,7 +14,15 @@ from collections.abc import Iterator
 import pytest
 
 from tests.bot.test_cli_index import newsbot
-from tests.fakes.news_site import NewsSite, Route, article_html, closed_port_url, news_site, rss
+from tests.fakes.news_site import (
+    NewsSite,
+    Route,
+    article_html,
+    clear_proxies,
+    closed_port_url,
+    news_site,
+    rss,
+)
 
 FERRY = [
     "The island ferry service will double its summer sailings from June, the operator announced on Tuesday.",
@@ -28,10 +36,8 @@ DATE = "Mon, 03 Mar 2025 09:10:00 GMT"
 
 
 @pytest.fixture(autouse=True)
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in list(os.environ):
-        if key.lower() in ("http_proxy", "https_proxy", "all_proxy"):
-            monkeypatch.delenv(key)
+def quick(monkeypatch: pytest.MonkeyPatch) -> None:
+    clear_proxies(monkeypatch)
     monkeypatch.setenv("NEWSBOT_WEB_DELAY", "0")
 
 
@@ -55,7 +61,9 @@ def test_ingest_a_feed_and_a_dead_url_lands_the_feed_and_exits_non_zero(site: Ne
     done = newsbot("ingest", "--json", feed, dead)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
-    assert done.stderr.strip().splitlines() == [f"skipped {dead}: cannot connect: connection refused"]
+    assert done.stderr.strip().splitlines() == [
+        f"skipped {dead}: cannot connect: connection refused"
+    ]
     summary = json.loads(done.stdout)
     assert summary["added_sources"] == [site.url("/ferry")]
     assert [s["kind"] for s in summary["sources"]] == ["feed", ""]
@@ -86,7 +94,13 @@ def test_watch_picks_up_a_new_item_and_stops_on_sigterm(site: NewsSite):
 
     try:
         assert "new 1, updated 0, unchanged 0, failed 0" in wait_for("poll 1:")
-        _feed(site, {"/ferry": ("Ferry doubles summer sailings", FERRY), "/chess": ("Teenager wins chess title", CHESS)})
+        _feed(
+            site,
+            {
+                "/ferry": ("Ferry doubles summer sailings", FERRY),
+                "/chess": ("Teenager wins chess title", CHESS),
+            },
+        )
         wait_for("new 1, updated 0, unchanged 1")
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0

@@ -115,6 +115,9 @@ def test_url_sources_link_their_title_on_a_terminal():
     plain = source_line(web)
     assert plain == "Ferry doubles summer sailings · https://news.example/story/7"
     linked = source_line(web, links=True)
-    assert "\x1b]8;;https://news.example/story/7\x1b\\Ferry doubles summer sailings\x1b]8;;\x1b\\" in linked
+    assert (
+        "\x1b]8;;https://news.example/story/7\x1b\\Ferry doubles summer sailings\x1b]8;;\x1b\\"
+        in linked
+    )
     assert linked.endswith("https://news.example/story/7")  # still visible without hyperlinks
     assert source_line(BRIDGE, links=True) == source_line(BRIDGE)  # files are not links

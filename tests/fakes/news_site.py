@@ -7,16 +7,19 @@ GETs from each route's ETag/Last-Modified and records every request (path + head
 from __future__ import annotations
 
 import hashlib
+import os
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
+
+import pytest
 
 
 @dataclass
@@ -119,10 +122,15 @@ class NewsSite:
         handler.send_header("Content-Type", route.content_type)
         handler.send_header("Content-Length", str(route.length or len(route.body)))
         handler.end_headers()
-        try:
+        with suppress(OSError):
             handler.wfile.write(route.body)
-        except OSError:
-            pass
+
+
+def clear_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loopback requests must not go through a proxy set in the developer's shell."""
+    for key in list(os.environ):
+        if key.lower() in ("http_proxy", "https_proxy", "all_proxy"):
+            monkeypatch.delenv(key)
 
 
 @contextmanager

@@ -42,7 +42,12 @@ class FakeIngest:
         for s in sources:
             bad = str(s) in self.down
             report.sources.append(
-                {"source": str(s), "web": True, "articles": 0 if bad else 1, "reason": "HTTP 500" if bad else ""}
+                {
+                    "source": str(s),
+                    "web": True,
+                    "articles": 0 if bad else 1,
+                    "reason": "HTTP 500" if bad else "",
+                }
             )
             if bad:
                 report.skipped.append({"source": str(s), "reason": "HTTP 500"})
@@ -54,7 +59,9 @@ def test_a_failing_source_backs_off_while_the_others_keep_their_pace():
     ingest.down = {"http://b/feed"}
     now = [0.0]
     lines: list[str] = []
-    watcher = Watcher(ingest, ["http://a/feed", "http://b/feed"], every=60, say=lines.append, clock=lambda: now[0])
+    watcher = Watcher(
+        ingest, ["http://a/feed", "http://b/feed"], every=60, say=lines.append, clock=lambda: now[0]
+    )
     for _ in range(6):
         watcher.poll()
         now[0] += 60

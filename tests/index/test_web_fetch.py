@@ -10,11 +10,12 @@ import pytest
 
 from index.web.fetch import Fetcher, FetchError, FetchOptions, Validators
 from index.web.urls import canonical_url, normalize
-from tests.fakes.news_site import NewsSite, Route, closed_port_url, news_site
+from tests.fakes.news_site import NewsSite, Route, clear_proxies, closed_port_url, news_site
 
 
 @pytest.fixture
-def site() -> Iterator[NewsSite]:
+def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[NewsSite]:
+    clear_proxies(monkeypatch)
     with news_site() as s:
         yield s
 
@@ -37,9 +38,11 @@ def test_user_agent_names_newsbot_and_a_304_has_no_body(site: NewsSite):
 
 
 def test_robots_txt_disallow_is_obeyed_without_requesting_the_page(site: NewsSite):
-    site.route("/robots.txt", Route(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain"))
+    site.route(
+        "/robots.txt", Route(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    )
     url = site.page("/private/a.html", "<html><body>secret</body></html>")
-    with pytest.raises(FetchError, match="robots.txt"):
+    with pytest.raises(FetchError, match=r"robots\.txt"):
         fetcher().get(url)
     assert site.fetched("/private/a.html") == []
     assert fetcher().get(site.page("/public.html", "<p>ok</p>")).status == 200
@@ -109,12 +112,20 @@ def test_robots_crawl_delay_spaces_requests(site: NewsSite):
 
 
 def test_canonical_urls_drop_tracking_parameters():
-    html = '<html><head><link rel="canonical" href="/story/7?utm_source=rss&amp;id=7"></head></html>'
+    html = (
+        '<html><head><link rel="canonical" href="/story/7?utm_source=rss&amp;id=7"></head></html>'
+    )
     assert canonical_url(html, "http://127.0.0.1:1/s?x=1") == "http://127.0.0.1:1/story/7?id=7"
-    assert canonical_url("<html><body>no link</body></html>", "http://h/a?utm_medium=x") == "http://h/a"
+    assert (
+        canonical_url("<html><body>no link</body></html>", "http://h/a?utm_medium=x")
+        == "http://h/a"
+    )
     assert normalize("https://Example.com/a?fbclid=1#top") == "https://example.com/a"
 
 
 def test_validators_make_conditional_headers():
-    assert Validators("abc", "Thu").headers() == {"If-None-Match": "abc", "If-Modified-Since": "Thu"}
+    assert Validators("abc", "Thu").headers() == {
+        "If-None-Match": "abc",
+        "If-Modified-Since": "Thu",
+    }
     assert Validators().headers() == {}

@@ -14,6 +14,7 @@ from tests.fakes.news_site import (
     Route,
     article_html,
     atom,
+    clear_proxies,
     closed_port_url,
     news_site,
     rss,
@@ -44,7 +45,8 @@ FERRY = [
 
 
 @pytest.fixture
-def site() -> Iterator[NewsSite]:
+def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[NewsSite]:
+    clear_proxies(monkeypatch)
     with news_site() as s:
         yield s
 
@@ -69,16 +71,28 @@ def _publish(site: NewsSite, path: str, title: str, paragraphs: list[str], **kw:
 def test_a_feed_lands_clean_articles_then_an_unchanged_feed_fetches_no_page(
     news: NewsIndex, site: NewsSite
 ):
-    bridge = _publish(site, "/news/bridge", "Harbour bridge to reopen in May", BRIDGE,
-                      published="2025-03-03T09:10:00Z", author="Ada Reporter")
+    bridge = _publish(
+        site,
+        "/news/bridge",
+        "Harbour bridge to reopen in May",
+        BRIDGE,
+        published="2025-03-03T09:10:00Z",
+        author="Ada Reporter",
+    )
     frost = _publish(site, "/news/frost", "Frost damages apple harvest", FROST)  # no date on page
     feed = site.route(
         "/feed.xml",
         Route(
-            rss([
-                ("Harbour bridge to reopen", bridge + "?utm_source=rss&utm_medium=feed", "Mon, 03 Mar 2025 09:10:00 GMT"),
-                ("Frost damages apple harvest", frost, "Wed, 02 Apr 2025 07:15:00 GMT"),
-            ]).encode(),
+            rss(
+                [
+                    (
+                        "Harbour bridge to reopen",
+                        bridge + "?utm_source=rss&utm_medium=feed",
+                        "Mon, 03 Mar 2025 09:10:00 GMT",
+                    ),
+                    ("Frost damages apple harvest", frost, "Wed, 02 Apr 2025 07:15:00 GMT"),
+                ]
+            ).encode(),
             content_type="application/rss+xml",
         ),
     )
@@ -88,7 +102,14 @@ def test_a_feed_lands_clean_articles_then_an_unchanged_feed_fetches_no_page(
     chunks = _chunks(news)
     text = "\n".join(doc for doc, _ in chunks)
     assert "Engineers replaced 400 steel cables" in text and "apple blossom" in text
-    for furniture in ("cookies", "Advertisement", "cheap flights", "Mayor opens", "Weather", "rights reserved"):
+    for furniture in (
+        "cookies",
+        "Advertisement",
+        "cheap flights",
+        "Mayor opens",
+        "Weather",
+        "rights reserved",
+    ):
         assert furniture not in text
     meta = {m["source"]: m for _, m in chunks}
     assert meta[bridge]["title"] == "Harbour bridge to reopen in May"
@@ -109,12 +130,20 @@ def test_a_feed_lands_clean_articles_then_an_unchanged_feed_fetches_no_page(
 def test_a_changed_feed_adds_new_items_and_reembeds_changed_pages(news: NewsIndex, site: NewsSite):
     bridge = _publish(site, "/b", "Harbour bridge to reopen in May", BRIDGE)
     frost = _publish(site, "/f", "Frost damages apple harvest", FROST)
-    items = [("b", bridge, "Mon, 03 Mar 2025 09:10:00 GMT"), ("f", frost, "Wed, 02 Apr 2025 07:15:00 GMT")]
+    items = [
+        ("b", bridge, "Mon, 03 Mar 2025 09:10:00 GMT"),
+        ("f", frost, "Wed, 02 Apr 2025 07:15:00 GMT"),
+    ]
     feed = site.route("/feed", Route(rss(items).encode(), content_type="application/rss+xml"))
     news.ingest([feed])
 
     chess = _publish(site, "/c", "Teenager wins chess title", CHESS)
-    _publish(site, "/f", "Frost damages apple harvest", [*FROST, "Aid talks resume on Friday in the capital city."])
+    _publish(
+        site,
+        "/f",
+        "Frost damages apple harvest",
+        [*FROST, "Aid talks resume on Friday in the capital city."],
+    )
     items = [*items, ("c", chess, "Sun, 06 Apr 2025 18:00:00 GMT")]
     site.route("/feed", Route(rss(items).encode(), content_type="application/rss+xml"))
     report = news.ingest([feed])
@@ -129,13 +158,28 @@ def test_a_changed_feed_adds_new_items_and_reembeds_changed_pages(news: NewsInde
 def test_one_article_through_two_feeds_is_stored_once(news: NewsIndex, site: NewsSite):
     bridge = _publish(site, "/story/bridge", "Harbour bridge to reopen in May", BRIDGE)
     ferry = _publish(site, "/story/ferry", "Ferry doubles summer sailings", FERRY)
-    one = site.route("/rss", Route(rss([("b", bridge + "?utm_campaign=x", "Mon, 03 Mar 2025 09:10:00 GMT")]).encode(), content_type="application/rss+xml"))
+    one = site.route(
+        "/rss",
+        Route(
+            rss([("b", bridge + "?utm_campaign=x", "Mon, 03 Mar 2025 09:10:00 GMT")]).encode(),
+            content_type="application/rss+xml",
+        ),
+    )
     # The Atom feed links a different URL that declares the same canonical page.
-    site.page("/amp/bridge", article_html("Harbour bridge to reopen in May", BRIDGE, canonical=bridge))
+    site.page(
+        "/amp/bridge", article_html("Harbour bridge to reopen in May", BRIDGE, canonical=bridge)
+    )
     two = site.route(
         "/atom",
-        Route(atom([("b", site.url("/amp/bridge"), "2025-03-03T09:10:00Z"), ("f", ferry, "2025-04-01T10:00:00Z")]).encode(),
-              content_type="application/atom+xml"),
+        Route(
+            atom(
+                [
+                    ("b", site.url("/amp/bridge"), "2025-03-03T09:10:00Z"),
+                    ("f", ferry, "2025-04-01T10:00:00Z"),
+                ]
+            ).encode(),
+            content_type="application/atom+xml",
+        ),
     )
     report = news.ingest([one, two])
     assert sorted(report.added) == sorted([bridge, ferry])
@@ -147,11 +191,23 @@ def test_one_article_through_two_feeds_is_stored_once(news: NewsIndex, site: New
 def test_sitemap_index_and_news_sitemap(news: NewsIndex, site: NewsSite):
     chess = _publish(site, "/s/chess", "Teenager wins chess title", CHESS)
     ferry = _publish(site, "/s/ferry", "Ferry doubles summer sailings", FERRY)
-    site.route("/sitemap-news.xml", Route(sitemap([(chess, "2025-04-06T18:00:00+00:00")], news=True).encode(), content_type="application/xml"))
-    site.route("/sitemap-pages.xml", Route(sitemap([(ferry, "2025-04-01")]).encode(), content_type="text/xml"))
+    site.route(
+        "/sitemap-news.xml",
+        Route(
+            sitemap([(chess, "2025-04-06T18:00:00+00:00")], news=True).encode(),
+            content_type="application/xml",
+        ),
+    )
+    site.route(
+        "/sitemap-pages.xml",
+        Route(sitemap([(ferry, "2025-04-01")]).encode(), content_type="text/xml"),
+    )
     index = site.route(
         "/sitemap.xml",
-        Route(sitemap_index([site.url("/sitemap-news.xml"), site.url("/sitemap-pages.xml")]).encode(), content_type="application/xml"),
+        Route(
+            sitemap_index([site.url("/sitemap-news.xml"), site.url("/sitemap-pages.xml")]).encode(),
+            content_type="application/xml",
+        ),
     )
     report = news.ingest([index])
     assert sorted(report.added) == sorted([chess, ferry])
@@ -186,9 +242,18 @@ def test_bad_sources_fail_clearly_and_good_items_still_land(news: NewsIndex, sit
     links = ["/good", "/gone", "/broken", "/slow", "/paper.pdf", "/huge", "/loop"]
     feed = site.route(
         "/feed.xml",
-        Route(rss([(p, site.url(p), "Mon, 03 Mar 2025 09:10:00 GMT") for p in links]).encode(), content_type="application/rss+xml"),
+        Route(
+            rss([(p, site.url(p), "Mon, 03 Mar 2025 09:10:00 GMT") for p in links]).encode(),
+            content_type="application/rss+xml",
+        ),
     )
-    malformed = site.route("/bad.xml", Route(b"<?xml version='1.0'?><rss><channel><item><title>x</ti", content_type="application/rss+xml"))
+    malformed = site.route(
+        "/bad.xml",
+        Route(
+            b"<?xml version='1.0'?><rss><channel><item><title>x</ti",
+            content_type="application/rss+xml",
+        ),
+    )
     refused = closed_port_url()
     report = news.ingest([feed, malformed, refused])
 
@@ -215,7 +280,13 @@ def test_bad_sources_fail_clearly_and_good_items_still_land(news: NewsIndex, sit
 
 def test_failed_items_are_retried_on_the_next_run(news: NewsIndex, site: NewsSite):
     site.route("/later", Route(b"busy", status=503, content_type="text/plain"))
-    feed = site.route("/feed", Route(rss([("l", site.url("/later"), "Mon, 03 Mar 2025 09:10:00 GMT")]).encode(), content_type="application/rss+xml"))
+    feed = site.route(
+        "/feed",
+        Route(
+            rss([("l", site.url("/later"), "Mon, 03 Mar 2025 09:10:00 GMT")]).encode(),
+            content_type="application/rss+xml",
+        ),
+    )
     first = news.ingest([feed])
     assert first.added == [] and "HTTP 503" in first.skipped[0]["reason"]
     later = _publish(site, "/later", "Ferry doubles summer sailings", FERRY)
