@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from filelock import FileLock, Timeout
@@ -48,6 +48,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CHUNKER_VERSION = "3"  # 3: per-sentence vectors in chunk metadata
+
+
+class _LoadOnUse:
+    """Stands in for an object built on first attribute access."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build = build
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._build(), name)
 
 
 class NewsIndex:
@@ -192,7 +202,7 @@ class NewsIndex:
         try:
             ingestor = Ingestor(
                 self.collections(create=True),
-                self.embedder,
+                self._ingest_embedder(),
                 chunk_tokens=self.config.chunk_tokens,
                 chunk_overlap=self.config.chunk_overlap,
                 max_file_bytes=self.config.max_file_bytes,
@@ -226,8 +236,15 @@ class NewsIndex:
         if self._embedder is None:  # an injected embedder encodes the questions itself
             ensure_encoder_graph(self.config.embed_model, self.models_dir)
         Retriever(
-            self.collections(), self.embedder, lexical_dir=self.config.home / "lexical"
+            self.collections(), self._ingest_embedder(), lexical_dir=self.config.home / "lexical"
         ).rebuild_lexical(records)
+
+    def _ingest_embedder(self) -> Embedder:
+        """The model, loaded on its first use: an ingest with nothing new (an unchanged feed,
+        a watch poll) does not pay the 1-2 s load."""
+        if self._embedder is not None or "embedder" in self.__dict__:
+            return self.embedder
+        return cast("Embedder", _LoadOnUse(lambda: self.embedder))
 
     def stats(self) -> dict[str, Any]:
         """Counts and configuration of the index."""
