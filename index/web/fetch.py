@@ -153,10 +153,11 @@ class Fetcher:
         host = host_of(url)
         with self._gates_lock:
             gate = self._gates.get(host)
-            if gate is None:
-                delay = max(self.options.host_delay, self._robots.crawl_delay(url))
-                gate = self._gates[host] = _HostGate(self.options.host_concurrency, delay)
-            return gate
+        if gate is None:  # robots.txt is read outside the lock: one slow host stalls no other
+            delay = max(self.options.host_delay, self._robots.crawl_delay(url))
+            with self._gates_lock:
+                gate = self._gates.setdefault(host, _HostGate(self.options.host_concurrency, delay))
+        return gate
 
     def _once(self, url: str, current: str, validators: Validators | None) -> Response | str:
         """One request: a Response, or the Location to follow."""

@@ -21,6 +21,7 @@ class RobotsCache:
         self._agent = user_agent.split("/")[0]
         self._parsers: dict[str, RobotFileParser] = {}
         self._lock = threading.Lock()
+        self._host_locks: dict[str, threading.Lock] = {}
 
     def allowed(self, url: str) -> bool:
         """May we fetch `url`?"""
@@ -33,10 +34,17 @@ class RobotsCache:
 
     def _parser(self, url: str) -> RobotFileParser:
         host = host_of(url)
-        with self._lock:  # one fetch per host, even with many workers asking at once
+        with self._lock:
+            parser = self._parsers.get(host)
+            host_lock = self._host_locks.setdefault(host, threading.Lock())
+        if parser is not None:
+            return parser
+        with host_lock:  # one fetch per host, however many workers ask; other hosts go on
             parser = self._parsers.get(host)
             if parser is None:
-                parser = self._parsers[host] = self._load(host)
+                parser = self._load(host)
+                with self._lock:
+                    self._parsers[host] = parser
             return parser
 
     def _load(self, host: str) -> RobotFileParser:
