@@ -53,7 +53,9 @@ class NewsSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+            # HTTP/1.0: one request per connection, so no handler thread (and socket) outlives
+            # a test on a keep-alive connection the client forgot.
+            protocol_version = "HTTP/1.0"
 
             def do_GET(self) -> None:
                 site._answer(self)

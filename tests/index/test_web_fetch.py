@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -20,11 +20,23 @@ def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[NewsSite]:
         yield s
 
 
-def fetcher(**options: object) -> Fetcher:
-    return Fetcher(FetchOptions(**{"timeout": 2.0, "host_delay": 0.0, **options}))  # type: ignore[arg-type]
+@pytest.fixture
+def fetcher() -> Iterator[Callable[..., Fetcher]]:
+    """fetcher(**options): a Fetcher with quick defaults, closed after the test."""
+    made: list[Fetcher] = []
+
+    def make(**options: object) -> Fetcher:
+        made.append(Fetcher(FetchOptions(**{"timeout": 2.0, "host_delay": 0.0, **options})))  # type: ignore[arg-type]
+        return made[-1]
+
+    yield make
+    for f in made:
+        f.close()
 
 
-def test_user_agent_names_newsbot_and_a_304_has_no_body(site: NewsSite):
+def test_user_agent_names_newsbot_and_a_304_has_no_body(
+    site: NewsSite, fetcher: Callable[..., Fetcher]
+):
     url = site.page("/a.html", "<html><body><p>hello</p></body></html>")
     first = fetcher().get(url)
     assert first.status == 200 and b"hello" in first.body
@@ -37,7 +49,9 @@ def test_user_agent_names_newsbot_and_a_304_has_no_body(site: NewsSite):
     assert sent[-1].headers["if-none-match"] == first.validators.etag
 
 
-def test_robots_txt_disallow_is_obeyed_without_requesting_the_page(site: NewsSite):
+def test_robots_txt_disallow_is_obeyed_without_requesting_the_page(
+    site: NewsSite, fetcher: Callable[..., Fetcher]
+):
     site.route(
         "/robots.txt", Route(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
     )
@@ -48,7 +62,7 @@ def test_robots_txt_disallow_is_obeyed_without_requesting_the_page(site: NewsSit
     assert fetcher().get(site.page("/public.html", "<p>ok</p>")).status == 200
 
 
-def test_each_failure_is_one_reason(site: NewsSite):
+def test_each_failure_is_one_reason(site: NewsSite, fetcher: Callable[..., Fetcher]):
     site.route("/missing-is-404", Route(b"", status=404))
     site.route("/boom", Route(b"oops", status=500, content_type="text/plain"))
     site.route("/slow", Route(b"late", delay=3.0))
@@ -73,7 +87,7 @@ def test_each_failure_is_one_reason(site: NewsSite):
         assert "\n" not in str(info.value)
 
 
-def test_redirects_are_followed_within_the_limit(site: NewsSite):
+def test_redirects_are_followed_within_the_limit(site: NewsSite, fetcher: Callable[..., Fetcher]):
     site.page("/final.html", "<p>arrived</p>")
     for i in range(3):
         target = "/final.html" if i == 2 else f"/hop{i + 1}"
@@ -84,7 +98,7 @@ def test_redirects_are_followed_within_the_limit(site: NewsSite):
         fetcher(max_redirects=2).get(site.url("/hop0"))
 
 
-def test_per_host_concurrency_and_delay(site: NewsSite):
+def test_per_host_concurrency_and_delay(site: NewsSite, fetcher: Callable[..., Fetcher]):
     site.route("/slowish", Route(b"<p>x</p>", delay=0.2, validators=False))
     polite = fetcher(host_concurrency=2, host_delay=0.05)
 
@@ -101,7 +115,7 @@ def test_per_host_concurrency_and_delay(site: NewsSite):
     assert time.monotonic() - began >= 0.4
 
 
-def test_robots_crawl_delay_spaces_requests(site: NewsSite):
+def test_robots_crawl_delay_spaces_requests(site: NewsSite, fetcher: Callable[..., Fetcher]):
     site.route("/robots.txt", Route(b"User-agent: *\nCrawl-delay: 1\n", content_type="text/plain"))
     site.page("/p.html", "<p>x</p>", validators=False)
     polite = fetcher()

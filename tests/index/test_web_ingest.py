@@ -21,6 +21,7 @@ from tests.fakes.news_site import (
     sitemap,
     sitemap_index,
 )
+from tests.fakes.store import release_store
 
 BRIDGE = [
     "The Harbour bridge will reopen to traffic on 12 May after two years of repairs, the city council said on Monday.",
@@ -52,11 +53,12 @@ def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[NewsSite]:
 
 
 @pytest.fixture
-def news(index_config: IndexConfig, embedder) -> NewsIndex:
+def news(index_config: IndexConfig, embedder) -> Iterator[NewsIndex]:
     config = IndexConfig(
         home=index_config.home, fetch=FetchOptions(timeout=1.5, host_delay=0.0, max_bytes=500_000)
     )
-    return NewsIndex(config, embedder=embedder)
+    yield NewsIndex(config, embedder=embedder)
+    release_store(config.home)
 
 
 def _chunks(news: NewsIndex) -> list[tuple[str, dict]]:

@@ -17,6 +17,7 @@ from index.web.fetch import FetchOptions
 from tests.fakes.news_site import NewsSite, Route, article_html, news_site, rss
 from tests.fakes.slack_api import BOT_USER_ID
 from tests.fakes.slack_events import event_callback, mention_event
+from tests.fakes.store import release_store
 from tests.scenarios.conftest import LiveBot
 
 WAIT = 60.0
@@ -82,7 +83,7 @@ def test_the_bot_answers_from_a_feed_and_its_watcher_adds_new_items(
     assert "new 1" in lines[0]
     bot = start_live_bot(ExtractiveAnswerer(index=news))
     stop = threading.Event()
-    watcher.start(stop, wait_first=True)
+    polling = watcher.start(stop, wait_first=True)
     try:
         answer = _ask(bot, "how many passengers will each new ferry carry?", "C_WEB")
         text = _texts(answer)
@@ -99,3 +100,6 @@ def test_the_bot_answers_from_a_feed_and_its_watcher_adds_new_items(
         assert "Nina Park" in text and site.url("/chess") in text
     finally:
         stop.set()
+        polling.join(timeout=WAIT)  # a poll under way finishes before the store goes
+        bot.stop()
+        release_store(config.home)
