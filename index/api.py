@@ -18,7 +18,7 @@ from index.config import IndexConfig
 from index.datefilter import DateFilter, filter_from_question
 from index.embed import Embedder, make_embedder
 from index.errors import IndexNotBuiltError, IngestLockedError
-from index.sources.registry import check_local
+from index.sources.args import check_local, is_web_url
 from index.store import (
     Collections,
     collection_name,
@@ -28,8 +28,7 @@ from index.store import (
     reopen_embedded,
 )
 from index.watch import Watcher, parse_duration
-from index.web.fetch import FetchOptions
-from index.web.urls import is_web_url
+from index.web.options import FetchOptions
 
 __all__ = [
     "FetchOptions",

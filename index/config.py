@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.web.fetch import FetchOptions
+from index.web.options import FetchOptions
 
 
 @dataclass(frozen=True)

@@ -12,20 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.sources import feed, file, folder, page, sitemap
+from index.sources.args import check_local, is_web_url
 from index.sources.base import Context, Document, Entry, Failed, Probe, SourceKind, Unchanged
 from index.web.fetch import FetchError
-from index.web.urls import is_web_url
 
 # Order matters: the first kind that claims a source gets it (feeds and sitemaps are XML,
 # and some servers send them as text/html).
 KINDS: tuple[SourceKind, ...] = (file.KIND, folder.KIND, feed.KIND, sitemap.KIND, page.KIND)
-
-
-def check_local(args: Sequence[Path | str]) -> None:
-    """Raise FileNotFoundError for a local argument that does not exist (before any work)."""
-    for arg in args:
-        if not (isinstance(arg, str) and is_web_url(arg)) and not Path(arg).exists():
-            raise FileNotFoundError(f"{arg}: no such file or folder")
 
 
 @dataclass

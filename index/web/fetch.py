@@ -19,10 +19,10 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from index.errors import NewsbotError
+from index.web.options import FetchOptions
 from index.web.robots import RobotsCache
 from index.web.urls import WEB_SCHEMES, host_of
 
-USER_AGENT = "newsbot/0.1 (news Q&A bot; +https://github.com/newsbot/newsbot)"
 _REDIRECTS = {301, 302, 303, 307, 308}
 
 
@@ -33,18 +33,6 @@ class FetchError(NewsbotError):
         super().__init__(reason)
         self.url = url
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class FetchOptions:
-    """The bounds every fetch keeps."""
-
-    timeout: float = 20.0
-    max_bytes: int = 5 * 1024 * 1024
-    max_redirects: int = 5
-    host_concurrency: int = 4
-    host_delay: float = 0.05  # seconds between request starts to one host
-    user_agent: str = USER_AGENT
 
 
 @dataclass(frozen=True)

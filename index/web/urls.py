@@ -8,12 +8,9 @@ import courlan
 import lxml.html
 from lxml import etree
 
-WEB_SCHEMES = ("http", "https")
+from index.sources.args import WEB_SCHEMES, is_web_url
 
-
-def is_web_url(text: str) -> bool:
-    """True for an `http://` or `https://` argument (anything else is a local path)."""
-    return urlsplit(text).scheme.lower() in WEB_SCHEMES and "://" in text
+__all__ = ["WEB_SCHEMES", "canonical_url", "host_of", "is_web_url", "normalize"]
 
 
 def normalize(url: str) -> str:

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from index.web.fetch import Fetcher, FetchError, FetchOptions, Validators
+from index.web.fetch import Fetcher, FetchError, Validators
+from index.web.options import FetchOptions
 from index.web.urls import canonical_url, normalize
 from tests.fakes.news_site import NewsSite, Route, clear_proxies, closed_port_url, news_site
 

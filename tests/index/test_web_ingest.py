@@ -8,7 +8,7 @@ import pytest
 
 from index.api import NewsIndex
 from index.config import IndexConfig
-from index.web.fetch import FetchOptions
+from index.web.options import FetchOptions
 from tests.fakes.news_site import (
     NewsSite,
     Route,

@@ -13,7 +13,7 @@ import pytest
 from bot.answer.extractive import ExtractiveAnswerer
 from index.api import IndexConfig, NewsIndex, Watcher
 from index.embed import Embedder
-from index.web.fetch import FetchOptions
+from index.web.options import FetchOptions
 from tests.fakes.news_site import NewsSite, Route, article_html, news_site, rss
 from tests.fakes.slack_api import BOT_USER_ID
 from tests.fakes.slack_events import event_callback, mention_event
