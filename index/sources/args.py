@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
 
 WEB_SCHEMES = ("http", "https")
 
 
 def is_web_url(text: str) -> bool:
     """True for an `http://` or `https://` argument (anything else is a local path)."""
-    return "://" in text and urlsplit(text).scheme.lower() in WEB_SCHEMES
+    scheme, sep, _ = text.partition("://")
+    return bool(sep) and scheme.lower() in WEB_SCHEMES
 
 
 def check_local(args: Sequence[Path | str]) -> None:

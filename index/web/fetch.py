@@ -114,6 +114,12 @@ class Fetcher:
 
     def get(self, url: str, *, validators: Validators | None = None) -> Response:
         """GET `url` (conditionally, given validators); raises FetchError with the reason."""
+        try:
+            return self._follow(url, validators)
+        except (ValueError, httpx.InvalidURL) as exc:  # "http://[::1/x", a bad Location...
+            raise FetchError(url, f"invalid URL: {exc}") from None
+
+    def _follow(self, url: str, validators: Validators | None) -> Response:
         seen = [url]
         current = url
         while True:

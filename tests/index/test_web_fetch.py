@@ -81,6 +81,7 @@ def test_each_failure_is_one_reason(site: NewsSite, fetcher: Callable[..., Fetch
         site.url("/loop-a"): "redirect loop",
         site.url("/ftp"): "only http and https",
         closed_port_url(): "connection refused",
+        "http://[::1/x": "invalid URL",
     }
     for url, reason in cases.items():
         with pytest.raises(FetchError, match=reason) as info:
