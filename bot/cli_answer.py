@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -103,7 +104,7 @@ def chat(ctx: typer.Context) -> None:
             last = conversation.ask(text)
             if last.standalone_question:
                 typer.echo(f"(understood as: {last.standalone_question})")
-            typer.echo(render_text(last))
+            typer.echo(render_text(last, _bold()))
             typer.echo("")
 
 
@@ -143,5 +144,12 @@ def _emit(answer: Answer, as_json: bool) -> None:
         )
         typer.echo(json.dumps(data, ensure_ascii=False))
     else:
-        typer.echo(render_text(answer))
+        typer.echo(render_text(answer, _bold()))
     sys.stdout.flush()
+
+
+def _bold() -> Callable[[str], str]:
+    """Bold on a terminal, plain when piped."""
+    if sys.stdout.isatty():
+        return lambda text: typer.style(text, bold=True)
+    return str

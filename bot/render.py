@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.models import Answer, Citation
+
+
+def split_lead(answer: Answer) -> tuple[str, str]:
+    """The answer text as (short answer it leads with, the rest); ("", text) when it has none."""
+    short = answer.short_answer or ""
+    if short and not answer.abstained and answer.answer.startswith(short):
+        return short, answer.answer[len(short) :]
+    return "", answer.answer
 
 
 def source_line(c: Citation) -> str:
@@ -11,9 +21,10 @@ def source_line(c: Citation) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def render_text(answer: Answer) -> str:
-    """Plain text for a terminal (no markup), sources numbered as in the answer."""
-    lines = [answer.answer]
+def render_text(answer: Answer, bold: Callable[[str], str] = str) -> str:
+    """Text for a terminal, sources numbered as in the answer; `bold` styles the short answer."""
+    short, rest = split_lead(answer)
+    lines = [(bold(short) if short else "") + rest]
     if answer.note:
         lines += ["", f"({answer.note})"]
     if answer.conflicts:

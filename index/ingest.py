@@ -510,6 +510,7 @@ def _record_meta(
         "story_id": story_id,
         "title": art.title,
         "outlet": art.outlet or "",
+        "author": art.author or "",
         "published": art.published.isoformat() if art.published else "",
         "published_day": day_number(art.published),
         "chunks": len(item.chunks),
