@@ -150,7 +150,8 @@ class Ingestor:
                 progress(n, len(files), file.source)
         self._store_batch(todo, records, report)
         if prune:
-            self._prune(paths, {record_id(f.path) for f in files}, records, report)
+            found = {record_id(f.path) for f in files if f.problem is None}
+            self._prune(paths, found, records, report)
         report.stories = len({m.get("story_id") for m in records.complete().values()})
         generation = self._cols.generation()
         changed = bool(report.changed or owed or not generation)
@@ -194,6 +195,9 @@ class Ingestor:
     def _prepare(
         self, file: ArticleFile, records: Catalog, report: IngestReport
     ) -> _Prepared | None:
+        if file.problem is not None:
+            report.skipped.append({"source": file.source, "reason": file.problem})
+            return None
         rid = record_id(file.path)
         previous = records.records.get(rid)
         try:
