@@ -1,4 +1,8 @@
-"""The one surface `bot/` uses: build or open an index, ingest files, report stats, search."""
+"""The one surface `bot/` uses: build or open an index, ingest files, report stats, search.
+
+`bot/` imports nothing else under `index/` (tests/test_boundaries.py): the types it needs are
+re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,23 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from filelock import FileLock, Timeout
 
 from index.clean import CLEANER_VERSION
 from index.config import IndexConfig
 from index.datefilter import DateFilter, filter_from_question
 from index.embed import Embedder, make_embedder
-from index.errors import IndexNotBuiltError, IngestLockedError
+from index.errors import (
+    EmbeddingModelError,
+    IndexNotBuiltError,
+    IngestLockedError,
+    NewsbotError,
+    StoreUnavailableError,
+    UnsupportedFileError,
+)
+from index.passage import Passage
+from index.report import IngestReport
+from index.sentences import sentence_spans
 from index.store import (
     Collections,
     collection_name,
@@ -27,8 +40,22 @@ from index.store import (
 )
 
 if TYPE_CHECKING:
-    from index.ingest import IngestReport, Progress
-    from index.retrieve import Passage, Retriever
+    from index.ingest import Progress
+    from index.retrieve import Retriever
+
+__all__ = [
+    "EmbeddingModelError",
+    "IndexConfig",
+    "IndexNotBuiltError",
+    "IngestLockedError",
+    "IngestReport",
+    "NewsIndex",
+    "NewsbotError",
+    "Passage",
+    "StoreUnavailableError",
+    "UnsupportedFileError",
+    "sentence_spans",
+]
 
 log = logging.getLogger(__name__)
 CHUNKER_VERSION = "3"  # 3: per-sentence vectors in chunk metadata
@@ -80,14 +107,14 @@ class NewsIndex:
         k: int = 5,
         since: date | None = None,
         until: date | None = None,
-        query_vector: np.ndarray | None = None,
         per_story: int = 2,
         novelty: float = 0.3,
     ) -> list[Passage]:
         """Passages for a question; dates named in the question narrow the search.
 
-        At most `per_story` passages of one story, each adding more than `novelty` (a share of
-        its words) to those already chosen.
+        The index embeds the question itself. At most `per_story` passages of one story, each
+        adding more than `novelty` (a share of its words) to those already chosen; each passage
+        carries the cosine of every sentence to the question (`sentence_similarity`).
         """
         dates: DateFilter | None = None
         if since or until:
@@ -97,7 +124,6 @@ class NewsIndex:
         kwargs: dict[str, Any] = {
             "k": k,
             "dates": dates,
-            "query_vector": query_vector,
             "per_story": per_story,
             "novelty": novelty,
         }

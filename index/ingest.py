@@ -29,50 +29,12 @@ from index.embed import Embedder, pack_vectors
 from index.errors import UnsupportedFileError
 from index.html import clean_html
 from index.load import ArticleFile, find_files, read_article
+from index.report import IngestReport
 from index.store import Collections
 
 Progress = Callable[[int, int, str], None]
 BATCH_ARTICLES = 64  # articles embedded per model call: big, length-sorted batches are fastest
 STORY_NEIGHBOURS = 5
-
-
-@dataclass
-class IngestReport:
-    """What one ingest did; printed as the summary (`--json`: one object)."""
-
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
-    skipped: list[dict[str, str]] = field(default_factory=list)
-    duplicates: list[dict[str, str]] = field(default_factory=list)
-    recovered: int = 0
-    stories: int = 0
-    chunks_embedded: int = 0
-    seconds: float = 0.0
-
-    @property
-    def changed(self) -> bool:
-        """Did this run change what the index holds?"""
-        return bool(self.added or self.updated or self.removed or self.duplicates or self.recovered)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready summary."""
-        return {
-            "added": len(self.added),
-            "updated": len(self.updated),
-            "unchanged": self.unchanged,
-            "removed": len(self.removed),
-            "skipped": self.skipped,
-            "duplicates": self.duplicates,
-            "recovered": self.recovered,
-            "stories": self.stories,
-            "chunks_embedded": self.chunks_embedded,
-            "seconds": round(self.seconds, 2),
-            "added_sources": self.added,
-            "updated_sources": self.updated,
-            "removed_sources": self.removed,
-        }
 
 
 @dataclass

@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,8 @@ from index.chunk import decode_spans
 from index.datefilter import DateFilter
 from index.embed import Embedder, unpack_vectors
 from index.lexical import LexicalIndex
+from index.passage import Passage
+from index.sentence_cache import SentenceVectors
 from index.store import Collections, pages
 
 log = logging.getLogger(__name__)
@@ -25,32 +27,6 @@ RRF_K = 60  # the constant from Cormack et al.; robust across collections
 POOL = 30  # candidates taken from each retriever before fusion
 NOVELTY = 0.3  # another copy of a story is kept only if >= 30% of its words are new to it
 _WORD = re.compile(r"\w+")
-
-
-@dataclass(frozen=True)
-class Passage:
-    """One retrieved chunk with what is needed to cite it."""
-
-    chunk_id: str
-    text: str
-    article_id: str
-    story_id: str
-    source: str
-    title: str
-    outlet: str | None
-    published: str | None
-    start: int
-    end: int
-    score: float  # cosine similarity to the question
-    fused: float  # reciprocal-rank-fusion score (the ranking key)
-    sentences: tuple[tuple[int, int], ...] = ()  # spans inside `text`
-    also_reported_by: tuple[str, ...] = ()
-    lexical: float = 0.0
-    sentence_vectors: np.ndarray | None = field(default=None, compare=False, repr=False)
-
-    def sentence_texts(self) -> list[str]:
-        """The passage's sentences, verbatim."""
-        return [self.text[a:b] for a, b in self.sentences] or [self.text]
 
 
 @dataclass
@@ -111,6 +87,7 @@ class Retriever:
         self._lexical_index: LexicalIndex | None = None
         self._persist = False  # readers keep their lexical index in memory; ingest saves it
         self._known: catalog.Records | None = None  # records handed over by an ingest
+        self._sentences = SentenceVectors()
         self._lock = threading.Lock()
 
     # ---- caches ----------------------------------------------------------------------
@@ -190,7 +167,6 @@ class Retriever:
         dates: DateFilter | None = None,
         per_story: int = 2,
         novelty: float = NOVELTY,
-        query_vector: np.ndarray | None = None,
     ) -> list[Passage]:
         """Top `k` passages for `question`: dense + BM25, fused, at most one (or a novel 2nd) per story."""
         snap = self.snapshot()
@@ -198,7 +174,7 @@ class Retriever:
             return []
         if dates is not None and dates.include_undated and not snap.has_dates():
             dates = None  # a guessed filter on an undated archive would only hide things
-        vector = query_vector if query_vector is not None else self._embedder.embed_query(question)
+        vector = self._embedder.embed_query(question)
         dense = self._dense(vector, dates, snap)
         lexical = self._lexical(question, dates, snap)
         fused: dict[str, float] = {}
@@ -222,10 +198,12 @@ class Retriever:
             if kept and (len(kept) >= per_story or _novelty(words, seen_words) <= novelty):
                 continue
             kept.append(words)
-            chosen.append(self._passage(cid, text, meta, score, fused[cid], lex_scores, snap))
+            chosen.append(
+                self._passage(cid, text, meta, score, fused[cid], lex_scores, snap, vector)
+            )
             if len(chosen) >= k:
                 break
-        return chosen
+        return self._sentence_similarities(chosen, vector)
 
     def _dense(
         self, vector: np.ndarray, dates: DateFilter | None, snap: _Snapshot
@@ -290,6 +268,7 @@ class Retriever:
         fused: float,
         lex_scores: dict[str, float],
         snap: _Snapshot,
+        vector: np.ndarray,
     ) -> Passage:
         article_id = str(meta["article_id"])
         story_id = str(meta.get("story_id") or article_id)
@@ -310,13 +289,40 @@ class Retriever:
             end=int(meta.get("end") or len(text)),
             score=round(score, 4),
             fused=fused,
-            sentences=tuple(decode_spans(str(meta.get("sents") or ""))),
+            sentences=tuple(decode_spans(str(meta.get("sents") or ""))) or ((0, len(text)),),
             also_reported_by=snap.also_reported_by(
                 story_id, source, str(meta.get("outlet")) or None
             ),
             lexical=lex_scores.get(cid, 0.0),
-            sentence_vectors=unpack_vectors(str(meta.get("svec") or "")),
+            sentence_similarity=_stored_similarity(str(meta.get("svec") or ""), vector),
         )
+
+    def _sentence_similarities(self, passages: list[Passage], vector: np.ndarray) -> list[Passage]:
+        """Fill in the cosine of sentences that have no vector stored at ingest (e.g. a remote
+        embedding model) by embedding them now, each sentence text once per process."""
+        lacking = [p for p in passages if len(p.sentence_similarity) != len(p.sentences)]
+        if not lacking:
+            return passages
+        texts = [t for p in lacking for t in p.sentence_texts()]
+        vectors = self._sentences.vectors(texts, self._embedder)
+        out, at = [], 0
+        for p in passages:
+            if len(p.sentence_similarity) == len(p.sentences):
+                out.append(p)
+                continue
+            n = len(p.sentences)
+            sims = vectors[at : at + n] @ vector
+            at += n
+            out.append(replace(p, sentence_similarity=tuple(round(float(x), 4) for x in sims)))
+        return out
+
+
+def _stored_similarity(packed: str, vector: np.ndarray) -> tuple[float, ...]:
+    """Cosines of the sentence vectors stored with a chunk at ingest (empty: none stored)."""
+    vectors = unpack_vectors(packed) if packed else None
+    if vectors is None or not len(vectors):
+        return ()
+    return tuple(round(float(x), 4) for x in vectors @ vector)
 
 
 def _novelty(words: set[str], seen: set[str]) -> float:

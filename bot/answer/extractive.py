@@ -10,12 +10,10 @@ no passage mentions, or when the best score is low.
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -31,11 +29,10 @@ from bot.answer.text import (
 )
 from bot.conversation import condense
 from bot.models import Answer, Conflict, ConflictVersion, Turn
-from index.retrieve import Passage
+from index.api import Passage
 from prompts import CANNOT_ANSWER
 
 MAX_SENTENCES = 3
-EMBEDDED_SENTENCES = 6
 CONFLICT_RATIO = 0.85  # a disagreeing sentence must score within 15% of the best
 MAX_CHARS = 600
 STRONG_TYPES = {"duration", "money", "number", "date", "person", "place"}
@@ -68,13 +65,9 @@ class PassageSource(Protocol):
         k: int = 5,
         since: date | None = None,
         until: date | None = None,
-        query_vector: np.ndarray | None = None,
         per_story: int = 2,
         novelty: float = 0.3,
     ) -> list[Passage]: ...
-
-    @property
-    def query_embedder(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -107,8 +100,6 @@ class ExtractiveAnswerer:
         self._index = index
         self._k = k
         self._thresholds = thresholds or Thresholds()
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_lock = threading.Lock()
 
     def answer(
         self,
@@ -120,8 +111,6 @@ class ExtractiveAnswerer:
     ) -> Answer:
         """Answer one question (a follow-up is first made standalone from `history`)."""
         standalone = condense(question, history)
-        embedder = self._index.query_embedder
-        q_vec = embedder.embed_query(standalone)
         # Several copies per story, even near-identical ones: a copy may hold the better
         # sentence, or a different value (an altered wire copy). Citations stay one per story.
         passages = self._index.search(
@@ -129,14 +118,13 @@ class ExtractiveAnswerer:
             k=self._k,
             since=since,
             until=until,
-            query_vector=q_vec,
             per_story=6,
             novelty=0.0,
         )
         rewritten = standalone if standalone != question else None
         if not passages:
             return _abstain(question, [], rewritten)
-        ranked = self.rank_sentences(standalone, q_vec, passages)
+        ranked = self.rank_sentences(standalone, passages)
         chosen = self._choose(standalone, ranked, passages)
         if not chosen:
             return _abstain(question, ranked, rewritten)
@@ -187,21 +175,17 @@ class ExtractiveAnswerer:
         return pool[i], pool[j], finding
 
     # ---- scoring ---------------------------------------------------------------------
-    def rank_sentences(
-        self, question: str, q_vec: np.ndarray, passages: Sequence[Passage]
-    ) -> list[Scored]:
+    def rank_sentences(self, question: str, passages: Sequence[Passage]) -> list[Scored]:
         """The passages' sentences, best first.
 
-        A sentence's meaning score is the cosine of its vector stored at ingest (pooled from the
-        chunk's own forward pass) to the question. Where an index has no sentence vectors (e.g.
-        a remote embedding model), the best EMBEDDED_SENTENCES by the cheap scores are embedded
-        now and the rest keep their passage's similarity.
+        A sentence's meaning score is its cosine to the question, as the index computed it
+        (`Passage.sentence_similarity`).
         """
         candidates: list[tuple[Passage, tuple[int, int], str]] = []
-        known: list[float | None] = []  # meaning scores from vectors stored at ingest
+        known: list[float | None] = []  # meaning scores computed by the index
         seen: set[str] = set()
         for passage in passages:
-            vectors = passage.sentence_vectors
+            similarity = passage.sentence_similarity
             spans = passage.sentences or ((0, len(passage.text)),)
             for i, (a, b) in enumerate(spans):
                 text = passage.text[a:b]
@@ -210,8 +194,8 @@ class ExtractiveAnswerer:
                     continue
                 seen.add(key)
                 candidates.append((passage, (a, b), text))
-                if vectors is not None and i < len(vectors):
-                    known.append(float(vectors[i] @ q_vec))
+                if i < len(similarity):
+                    known.append(similarity[i])
                 else:
                     known.append(None)
         if not candidates:
@@ -234,15 +218,6 @@ class ExtractiveAnswerer:
             [k if k is not None else c[0].score for k, c in zip(known, candidates, strict=True)],
             dtype=np.float32,
         )
-        cheap = [
-            0.4 * float(sem) + 0.4 * cov + 0.15 * typ + 0.05 * pri - pen
-            for sem, (cov, typ, pri, pen) in zip(semantic, parts, strict=True)
-        ]
-        missing = [i for i in range(len(candidates)) if known[i] is None]
-        shortlist = sorted(missing, key=lambda i: -cheap[i])[:EMBEDDED_SENTENCES]
-        if shortlist:
-            vectors = self._embed([candidates[i][2] for i in shortlist])
-            semantic[shortlist] = vectors @ q_vec
         scored = []
         for i, ((passage, span, text), sem) in enumerate(zip(candidates, semantic, strict=True)):
             coverage, typed, prior, penalty = parts[i]
@@ -276,18 +251,6 @@ class ExtractiveAnswerer:
             stories.add(cand.passage.story_id)
             length += len(cand.text)
         return chosen
-
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if missing:
-            fresh = self._index.query_embedder.embed_documents(missing)
-            with self._cache_lock:
-                for text, vec in zip(missing, fresh, strict=True):
-                    self._cache[text] = vec
-                while len(self._cache) > 20000:
-                    self._cache.popitem(last=False)
-        with self._cache_lock:
-            return np.stack([self._cache[t] for t in texts])
 
 
 def _conflict_answer(

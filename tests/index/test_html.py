@@ -124,7 +124,9 @@ def test_seed_page_as_html_is_cleaned_like_text() -> None:
     )
 
 
-@pytest.mark.parametrize("head", ["<title>Bridge reopens soon\n", "<TITLE lang=en>Bridge reopens soon"])
+@pytest.mark.parametrize(
+    "head", ["<title>Bridge reopens soon\n", "<TITLE lang=en>Bridge reopens soon"]
+)
 def test_an_unclosed_title_does_not_swallow_the_page(head: str):
     body = (
         "<p>The harbour bridge reopens on 12 May after repairs to 400 steel cables, officials "
