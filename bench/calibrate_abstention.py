@@ -49,9 +49,8 @@ def _outcomes(index: Any, questions: list[tuple[str, list[str], bool]]) -> list[
 
 
 def _best_sentence_score(answerer: Any, index: Any, question: str) -> float:
-    vector = index.query_embedder.embed_query(question)
-    passages = index.search(question, k=12, query_vector=vector, per_story=6, novelty=0.0)
-    ranked = answerer.rank_sentences(question, vector, passages)
+    passages = index.search(question, k=12, per_story=6, novelty=0.0)
+    ranked = answerer.rank_sentences(question, passages)
     from bot.answer.extractive import STRONG_TYPES
     from bot.answer.text import answer_type
 
