@@ -26,12 +26,19 @@ Records = dict[str, dict[str, Any]]
 
 
 def slim(records: Records) -> Records:
-    """Only the fields readers use, of complete records."""
-    return {
-        key: {f: meta[f] for f in FIELDS if f in meta}
-        for key, meta in records.items()
-        if meta.get("state") == "complete"
-    }
+    """Only the fields readers use, of the records readers see.
+
+    A source that an interrupted update left `pending` still shows its previous version, whose
+    chunks stay until the update completes: readers see exactly one version of each article.
+    """
+    out: Records = {}
+    for key, meta in records.items():
+        if meta.get("state") != "complete":
+            if not meta.get("prev_article_id"):
+                continue  # being added or removed: not visible yet / any more
+            meta = {**meta, "state": "complete", "article_id": meta["prev_article_id"]}
+        out[key] = {f: meta[f] for f in FIELDS if f in meta}
+    return out
 
 
 def load(path: Path, generation: str) -> Records | None:

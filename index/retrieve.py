@@ -191,6 +191,8 @@ class Retriever:
             if cid not in rows:
                 continue  # deleted since the lexical index was built
             text, meta, score = rows[cid]
+            if str(meta.get("article_id")) not in snap.by_article:
+                continue  # a version no complete record holds (an update a kill left half done)
             story = str(meta.get("story_id"))
             words = set(_WORD.findall(text.lower()))
             kept = per.setdefault(story, [])
