@@ -309,7 +309,7 @@ class Ingestor:
                         {"source": item.file.source, "duplicate_of": str(original[1].get("source"))}
                     )
             else:
-                vector = _unit(fresh_vectors[item.article_id].mean(axis=0))
+                vector = article_vector(fresh_vectors[item.article_id])
                 nearby = dict(similar.get(item.article_id, {}))
                 for mate in pending:  # earlier articles of this very batch
                     nearby[mate.item.record_id] = float(vector @ mate.vector)
@@ -386,7 +386,7 @@ class Ingestor:
         if not fresh_vectors or not stored:
             return {}
         articles = list(fresh_vectors)
-        means = np.stack([_unit(fresh_vectors[a].mean(axis=0)) for a in articles])
+        means = np.stack([article_vector(fresh_vectors[a]) for a in articles])
         nearest = self._cols.nearest_docs(means, min(STORY_NEIGHBOURS, stored))
         return dict(zip(articles, nearest, strict=True))
 
@@ -425,8 +425,10 @@ def _parse_day(number: int) -> date | None:
     return date(number // 10000, number // 100 % 100, number % 100) if number else None
 
 
-def _unit(vector: np.ndarray) -> np.ndarray:
-    return vector / max(float(np.linalg.norm(vector)), 1e-12)
+def article_vector(chunk_vectors: np.ndarray) -> np.ndarray:
+    """An article's vector: the unit-length mean of its chunks' vectors."""
+    mean = chunk_vectors.mean(axis=0)
+    return mean / max(float(np.linalg.norm(mean)), 1e-12)
 
 
 def _record_meta(
