@@ -48,7 +48,7 @@ def ask(
         str, typer.Argument(help="The question, or - to read one per line from stdin.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
-    k: Annotated[int | None, typer.Option("-k", help="Passages to retrieve.")] = None,
+    k: Annotated[int | None, typer.Option("-k", min=1, help="Passages to retrieve.")] = None,
     since: Annotated[
         str | None, typer.Option(help="Only articles published on/after (YYYY-MM-DD).")
     ] = None,
@@ -58,6 +58,8 @@ def ask(
 ) -> None:
     """Answer a question with its sources."""
     app_ctx: AppContext = ctx.obj
+    if not question.strip():
+        raise typer.BadParameter("the question is empty", param_hint="'QUESTION'")
     if k is not None:
         app_ctx.overrides["top_k"] = k
     start, end = _day(since, "--since"), _day(until, "--until")

@@ -12,7 +12,7 @@ import typer
 from bot.context import AppContext
 
 if TYPE_CHECKING:
-    from index.ingest import IngestReport
+    from index.api import IngestReport
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from index.config import IndexConfig
+from index.api import IndexConfig
 
 
 def _default_home() -> Path:
@@ -57,7 +57,7 @@ class Settings(BaseSettings):
         "products (AVX512-BF16 or AMX).",
     )
     max_file_mb: float = Field(default=5.0, description="Files larger than this are skipped.")
-    top_k: int = Field(default=5, description="Passages retrieved per question.")
+    top_k: int = Field(default=5, ge=1, description="Passages retrieved per question.")
     llm: str | None = Field(
         default=None,
         description="Optional LLM for synthesis: 'openai:MODEL' (OPENAI_API_KEY, OPENAI_BASE_URL) "

@@ -12,31 +12,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.months import MONTH_WORDS, MONTHS
+
 # How many non-empty lines from the top may carry publication metadata.
 HEAD_LINES = 8
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = f"(?:{MONTH_WORDS})\\.?"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
 _TIME = (
     r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?"
@@ -147,10 +128,10 @@ def parse_date_prefix(text: str) -> tuple[datetime.date, int] | None:
         if groups["iy"]:
             day = datetime.date(int(groups["iy"]), int(groups["im"]), int(groups["id"]))
         elif groups["dy"]:
-            month = _MONTHS[groups["dm"].rstrip(".").lower()]
+            month = MONTHS[groups["dm"].rstrip(".").lower()]
             day = datetime.date(int(groups["dy"]), month, int(groups["dd"]))
         else:
-            month = _MONTHS[groups["mm"].rstrip(".").lower()]
+            month = MONTHS[groups["mm"].rstrip(".").lower()]
             day = datetime.date(int(groups["my"]), month, int(groups["md"]))
     except ValueError:  # e.g. 2025-02-30
         return None

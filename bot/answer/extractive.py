@@ -9,14 +9,10 @@ sentence that holds it. Whether to answer at all is a calibrated decision over a
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
-
-import numpy as np
+from typing import Protocol
 
 from bot.answer import scoring
 from bot.answer.calibration import Calibration, default_calibration
@@ -28,7 +24,7 @@ from bot.answer.spans import Span, Vote, phrase, vote
 from bot.answer.text import stem, words
 from bot.conversation import condense
 from bot.models import Answer, Conflict, ConflictVersion, Turn
-from index.retrieve import Passage
+from index.api import Passage
 from prompts import CANNOT_ANSWER
 
 MAX_SENTENCES = 3
@@ -50,13 +46,9 @@ class PassageSource(Protocol):
         k: int = 5,
         since: date | None = None,
         until: date | None = None,
-        query_vector: np.ndarray | None = None,
         per_story: int = 2,
         novelty: float = 0.3,
     ) -> list[Passage]: ...
-
-    @property
-    def query_embedder(self) -> Any: ...
 
 
 @dataclass
@@ -83,8 +75,6 @@ class ExtractiveAnswerer:
         self._index = index
         self._k = k
         self._calibration = calibration or default_calibration()
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_lock = threading.Lock()
 
     def answer(
         self,
@@ -120,7 +110,6 @@ class ExtractiveAnswerer:
         """Retrieve, rank, pick the short answer and decide whether to give it."""
         q = Question(question)
         found = Analysis(q)
-        q_vec = self._index.query_embedder.embed_query(q.text)
         # Several copies per story, even near-identical ones: a copy may hold the better
         # sentence, or a different value (an altered wire copy). Citations stay one per story.
         found.passages = self._index.search(
@@ -128,12 +117,11 @@ class ExtractiveAnswerer:
             k=self._k,
             since=since,
             until=until,
-            query_vector=q_vec,
             per_story=6,
             novelty=0.0,
         )
-        cands = scoring.candidates(q_vec, found.passages)
-        found.ranked = scoring.rank(q, cands, found.passages, self._embed, q_vec)
+        cands = scoring.candidates(found.passages)
+        found.ranked = scoring.rank(q, cands, found.passages)
         if not found.ranked:
             found.reason = "no passage"
             return found
@@ -199,18 +187,6 @@ class ExtractiveAnswerer:
             return None
         i, j, finding = found_conflict
         return pool[i], pool[j], finding
-
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if missing:
-            fresh = self._index.query_embedder.embed_documents(missing)
-            with self._cache_lock:
-                for text, vec in zip(missing, fresh, strict=True):
-                    self._cache[text] = vec
-                while len(self._cache) > 20000:
-                    self._cache.popitem(last=False)
-        with self._cache_lock:
-            return np.stack([self._cache[t] for t in texts])
 
 
 def _signals(found: Analysis) -> dict[str, float]:

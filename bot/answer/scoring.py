@@ -9,7 +9,7 @@ the question is pushed down.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +17,7 @@ import numpy as np
 from bot.answer.citations import normalise_space
 from bot.answer.question import Question
 from bot.answer.text import content_terms, stem, type_match, words
-from index.retrieve import Passage
+from index.api import Passage
 
 # Weights of the ranking score (meaning, words, answer type, passage rank) and the repeat penalty.
 W_SEMANTIC, W_COVERAGE, W_TYPED, W_PRIOR = 0.4, 0.4, 0.15, 0.05
@@ -53,13 +53,14 @@ class Candidate:
     semantic: float | None
 
 
-def candidates(question_vector: np.ndarray | None, passages: Sequence[Passage]) -> list[Candidate]:
-    """The passages' distinct sentences (of 15+ characters), with neighbours and stored cosines."""
+def candidates(passages: Sequence[Passage]) -> list[Candidate]:
+    """The passages' distinct sentences (of 15+ characters), with their neighbours and their
+    cosines to the question (computed by the index)."""
     out: list[Candidate] = []
     seen: set[str] = set()
     for passage in passages:
         title = normalise_space(passage.title).lower()
-        vectors = passage.sentence_vectors
+        similarity = passage.sentence_similarity
         spans = passage.sentences or ((0, len(passage.text)),)
         stem_sets = [frozenset(stem(w) for w in words(passage.text[a:b])) for a, b in spans]
         for i, (a, b) in enumerate(spans):
@@ -69,9 +70,7 @@ def candidates(question_vector: np.ndarray | None, passages: Sequence[Passage]) 
                 continue
             seen.add(key)
             around = frozenset().union(*stem_sets[max(0, i - 1) : i], *stem_sets[i + 1 : i + 2])
-            known = None
-            if question_vector is not None and vectors is not None and i < len(vectors):
-                known = float(vectors[i] @ question_vector)
+            known = similarity[i] if i < len(similarity) else None
             out.append(Candidate(passage, i, (a, b), text, stem_sets[i], around, known))
     return out
 
@@ -93,19 +92,10 @@ def coverage(weights: dict[str, float], stems: frozenset[str]) -> float:
 
 
 def rank(
-    question: Question,
-    cands: Sequence[Candidate],
-    passages: Sequence[Passage],
-    embed_missing: Callable[[list[str]], np.ndarray] | None = None,
-    question_vector: np.ndarray | None = None,
-    embed_budget: int = 6,
+    question: Question, cands: Sequence[Candidate], passages: Sequence[Passage]
 ) -> list[Scored]:
-    """Score and sort the candidates, best first.
-
-    Where a sentence has no stored vector (e.g. a remote embedding model), the best
-    `embed_budget` of them by the cheap scores are embedded now; the rest keep their passage's
-    similarity.
-    """
+    """Score and sort the candidates, best first (a sentence the index gave no cosine keeps its
+    passage's)."""
     if not cands:
         return []
     weights = term_weights(question, [c.stems for c in cands])
@@ -124,14 +114,6 @@ def rank(
     semantic = np.array(
         [c.semantic if c.semantic is not None else c.passage.score for c in cands], np.float32
     )
-    missing = [i for i, c in enumerate(cands) if c.semantic is None]
-    if missing and embed_missing is not None and question_vector is not None:
-        cheap = {i: _combine(float(semantic[i]), *parts[i][1:5]) for i in missing}
-        shortlist = sorted(missing, key=lambda i: -cheap[i])[:embed_budget]
-        if shortlist:
-            semantic[shortlist] = (
-                embed_missing([cands[i].text for i in shortlist]) @ question_vector
-            )
     scored = []
     for c, sem, (cov, ctx, typed, prior, penalty, novel) in zip(
         cands, semantic, parts, strict=True
