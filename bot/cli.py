@@ -10,7 +10,7 @@ import typer
 
 from bot import cli_answer, cli_index, cli_slack, cli_watch
 from bot.context import AppContext
-from index.errors import NewsbotError
+from index.api import NewsbotError
 
 app = typer.Typer(
     add_completion=False,

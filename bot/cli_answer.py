@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -47,7 +48,7 @@ def ask(
         str, typer.Argument(help="The question, or - to read one per line from stdin.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
-    k: Annotated[int | None, typer.Option("-k", help="Passages to retrieve.")] = None,
+    k: Annotated[int | None, typer.Option("-k", min=1, help="Passages to retrieve.")] = None,
     since: Annotated[
         str | None, typer.Option(help="Only articles published on/after (YYYY-MM-DD).")
     ] = None,
@@ -57,6 +58,8 @@ def ask(
 ) -> None:
     """Answer a question with its sources."""
     app_ctx: AppContext = ctx.obj
+    if not question.strip():
+        raise typer.BadParameter("the question is empty", param_hint="'QUESTION'")
     if k is not None:
         app_ctx.overrides["top_k"] = k
     start, end = _day(since, "--since"), _day(until, "--until")
@@ -103,7 +106,7 @@ def chat(ctx: typer.Context) -> None:
             last = conversation.ask(text)
             if last.standalone_question:
                 typer.echo(f"(understood as: {last.standalone_question})")
-            typer.echo(render_text(last, links=sys.stdout.isatty()))
+            typer.echo(render_text(last, _bold(), links=sys.stdout.isatty()))
             typer.echo("")
 
 
@@ -143,5 +146,12 @@ def _emit(answer: Answer, as_json: bool) -> None:
         )
         typer.echo(json.dumps(data, ensure_ascii=False))
     else:
-        typer.echo(render_text(answer, links=sys.stdout.isatty()))
+        typer.echo(render_text(answer, _bold(), links=sys.stdout.isatty()))
     sys.stdout.flush()
+
+
+def _bold() -> Callable[[str], str]:
+    """Bold on a terminal, plain when piped."""
+    if sys.stdout.isatty():
+        return lambda text: typer.style(text, bold=True)
+    return str

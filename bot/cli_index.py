@@ -13,7 +13,7 @@ from bot.context import AppContext
 from index.api import check_local, is_web_url
 
 if TYPE_CHECKING:
-    from index.ingest import IngestReport
+    from index.api import IngestReport
 
 
 def register(app: typer.Typer) -> None:

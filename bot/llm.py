@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.settings import Settings
-from index.errors import NewsbotError
+from index.api import NewsbotError
 
 
 class LLMConfigError(NewsbotError):
@@ -34,7 +34,9 @@ def make_llm(settings: Settings) -> Any | None:
             is_chat_model=True,
             context_window=16000,
             timeout=settings.llm_timeout,
-            max_retries=1,
+            # One attempt: the answerer bounds each question by llm_timeout and falls back to the
+            # extractive answer, so a retry would only keep a hung request alive in the background.
+            max_retries=0,
             temperature=0.0,
         )
     if provider == "ollama":

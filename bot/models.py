@@ -46,6 +46,15 @@ class Answer(BaseModel):
     question: str
     answer: str
     abstained: bool
+    short_answer: str | None = Field(
+        default=None,
+        description="The span that answers (name, date, number, place, phrase), verbatim from "
+        "a cited quote; None when abstaining.",
+    )
+    kind: str = Field(default="factoid", description="What the question asks for, e.g. factoid.")
+    confidence: float | None = Field(
+        default=None, description="Calibrated probability that the articles answer this."
+    )
     citations: list[Citation] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
     related: list[Citation] = Field(

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.models import Answer, Citation
+
+
+def split_lead(answer: Answer) -> tuple[str, str]:
+    """The answer text as (short answer it leads with, the rest); ("", text) when it has none."""
+    short = answer.short_answer or ""
+    if short and not answer.abstained and answer.answer.startswith(short):
+        return short, answer.answer[len(short) :]
+    return "", answer.answer
 
 
 def source_line(c: Citation, *, links: bool = False) -> str:
@@ -15,10 +25,11 @@ def source_line(c: Citation, *, links: bool = False) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def render_text(answer: Answer, *, links: bool = False) -> str:
-    """Text for a terminal, sources numbered as in the answer; `links`: titles of URL sources
-    are hyperlinks (for a TTY)."""
-    lines = [answer.answer]
+def render_text(answer: Answer, bold: Callable[[str], str] = str, *, links: bool = False) -> str:
+    """Text for a terminal, sources numbered as in the answer; `bold` styles the short answer,
+    `links` makes the titles of URL sources hyperlinks (for a TTY)."""
+    short, rest = split_lead(answer)
+    lines = [(bold(short) if short else "") + rest]
     if answer.note:
         lines += ["", f"({answer.note})"]
     if answer.conflicts:

@@ -67,7 +67,7 @@ class Settings(BaseSettings):
         description="Seconds between the starts of two requests to one web host (a larger "
         "robots.txt Crawl-delay wins).",
     )
-    top_k: int = Field(default=5, description="Passages retrieved per question.")
+    top_k: int = Field(default=5, ge=1, description="Passages retrieved per question.")
     llm: str | None = Field(
         default=None,
         description="Optional LLM for synthesis: 'openai:MODEL' (OPENAI_API_KEY, OPENAI_BASE_URL) "

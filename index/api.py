@@ -1,5 +1,9 @@
 """The one surface `bot/` uses: build or open an index, ingest files and URLs, keep them fresh
-(`Watcher`), report stats, search."""
+(`Watcher`), report stats, search.
+
+`bot/` imports nothing else under `index/` (tests/test_boundaries.py): the types it needs are
+re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,23 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-import numpy as np
 from filelock import FileLock, Timeout
 
 from index.clean import CLEANER_VERSION
 from index.config import IndexConfig
 from index.datefilter import DateFilter, filter_from_question
 from index.embed import Embedder, make_embedder
-from index.errors import IndexNotBuiltError, IngestLockedError
+from index.errors import (
+    EmbeddingModelError,
+    IndexNotBuiltError,
+    IngestLockedError,
+    NewsbotError,
+    StoreUnavailableError,
+    UnsupportedFileError,
+)
+from index.passage import Passage
+from index.report import IngestReport
+from index.sentences import sentence_spans
 from index.sources.args import check_local, is_web_url
 from index.store import (
     Collections,
@@ -31,18 +44,28 @@ from index.watch import Watcher, parse_duration
 from index.web.options import FetchOptions
 
 __all__ = [
+    "EmbeddingModelError",
     "FetchOptions",
     "IndexConfig",
+    "IndexNotBuiltError",
+    "IngestLockedError",
+    "IngestReport",
     "NewsIndex",
+    "NewsbotError",
+    "Passage",
+    "StoreUnavailableError",
+    "UnsupportedFileError",
     "Watcher",
     "check_local",
     "is_web_url",
     "parse_duration",
+    "sentence_spans",
 ]
 
 if TYPE_CHECKING:
-    from index.ingest import IngestReport, Progress
-    from index.retrieve import Passage, Retriever
+    from index.catalog import Catalog
+    from index.ingest import Progress
+    from index.retrieve import Retriever
     from index.sources.web import WebSession
 
 log = logging.getLogger(__name__)
@@ -67,7 +90,9 @@ class NewsIndex:
     ) -> None:
         self.config = config
         self._embedder = embedder
-        self._client = client
+        self._injected_client = client  # a caller's client is never reopened
+        self._client: Any = client
+        self._retriever: Retriever | None = None
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -89,14 +114,29 @@ class NewsIndex:
         """Where the model graphs built for this data directory live."""
         return self.config.home / "models"
 
-    @cached_property
+    @property
     def retriever(self) -> Retriever:
         """Hybrid retriever over this index (raises IndexNotBuiltError before any ingest)."""
-        from index.retrieve import Retriever
+        if self._retriever is None:
+            from index.retrieve import Retriever
 
-        return Retriever(
-            self.collections(), self.query_embedder, lexical_dir=self.config.home / "lexical"
-        )
+            self._retriever = Retriever(
+                self.collections(),
+                self.query_embedder,
+                lexical_dir=self.lexical_dir,
+                catalog_path=self.catalog_path,
+            )
+        return self._retriever
+
+    @property
+    def lexical_dir(self) -> Path:
+        """Where the lexical (BM25) indexes live."""
+        return self.config.home / "lexical"
+
+    @property
+    def catalog_path(self) -> Path:
+        """The source records the last ingest saved (see `index.catalog`)."""
+        return self.config.home / "records" / f"{self.collection_name}.json"
 
     def search(
         self,
@@ -105,14 +145,14 @@ class NewsIndex:
         k: int = 5,
         since: date | None = None,
         until: date | None = None,
-        query_vector: np.ndarray | None = None,
         per_story: int = 2,
         novelty: float = 0.3,
     ) -> list[Passage]:
         """Passages for a question; dates named in the question narrow the search.
 
-        At most `per_story` passages of one story, each adding more than `novelty` (a share of
-        its words) to those already chosen.
+        The index embeds the question itself. At most `per_story` passages of one story, each
+        adding more than `novelty` (a share of its words) to those already chosen; each passage
+        carries the cosine of every sentence to the question (`sentence_similarity`).
         """
         dates: DateFilter | None = None
         if since or until:
@@ -122,7 +162,6 @@ class NewsIndex:
         kwargs: dict[str, Any] = {
             "k": k,
             "dates": dates,
-            "query_vector": query_vector,
             "per_story": per_story,
             "novelty": novelty,
         }
@@ -130,7 +169,8 @@ class NewsIndex:
             try:
                 return self.retriever.search(question, **kwargs)
             except Exception as exc:
-                if self.config.chroma_url or self._client is not None or not is_store_error(exc):
+                reopenable = not self.config.chroma_url and self._injected_client is None
+                if not reopenable or not is_store_error(exc):
                     raise
                 # Another process (an ingest) wrote to the embedded store: reload and retry once.
                 log.info("embedded store changed by another process (%s); reopening", exc)
@@ -138,8 +178,8 @@ class NewsIndex:
                 return self.retriever.search(question, **kwargs)
 
     def _reopen(self) -> None:
-        self.__dict__["client"] = reopen_embedded(self.__dict__.get("client"), self.config.home)
-        self.__dict__.pop("retriever", None)
+        self._client = reopen_embedded(self._client, self.config.home)
+        self._retriever = None
 
     @cached_property
     def collection_name(self) -> str:
@@ -160,10 +200,12 @@ class NewsIndex:
         """Where the store lives: a folder or a server URL."""
         return self.config.chroma_url or str(self.config.home / "chroma")
 
-    @cached_property
+    @property
     def client(self) -> Any:
-        """The Chroma client (embedded or HTTP)."""
-        return self._client or open_client(home=self.config.home, chroma_url=self.config.chroma_url)
+        """The Chroma client (embedded or HTTP), opened on first use."""
+        if self._client is None:
+            self._client = open_client(home=self.config.home, chroma_url=self.config.chroma_url)
+        return self._client
 
     def collections(self, *, create: bool = False) -> Collections:
         """The chunk and document collections; IndexNotBuiltError if absent and not `create`."""
@@ -205,12 +247,12 @@ class NewsIndex:
                 chunk_tokens=self.config.chunk_tokens,
                 chunk_overlap=self.config.chunk_overlap,
                 max_file_bytes=self.config.max_file_bytes,
-                records_cache=self.config.home / "records" / f"{self.collection_name}.json",
+                records_cache=self.catalog_path,
                 web=web,
             )
             with reaching(self.location):
                 report = ingestor.run(paths, prune=prune, progress=progress)
-                self._prepare_queries(ingestor.records)
+                self._prepare_queries(ingestor.catalog, ingestor.generation)
             return report
         finally:
             lock.release()
@@ -226,17 +268,16 @@ class NewsIndex:
         state = WebState(self.config.home / "web" / f"{self.collection_name}.json")
         return WebSession(Fetcher(self.config.fetch), state)
 
-    def _prepare_queries(self, records: dict[str, dict[str, Any]]) -> None:
-        """Build what questions need (lexical index, query encoder, catalog) now, not on the
-        first ask; `records` are the source records as the ingest left them."""
+    def _prepare_queries(self, catalog: Catalog, generation: str) -> None:
+        """Build what questions need (query encoder, lexical index) now, not on the first ask;
+        `catalog`: the source records as the ingest left them, in `generation`."""
         from index.embed import ensure_encoder_graph
-        from index.retrieve import Retriever
+        from index.prepare import LexicalWriter
 
         if self._embedder is None:  # an injected embedder encodes the questions itself
             ensure_encoder_graph(self.config.embed_model, self.models_dir)
-        Retriever(
-            self.collections(), self._ingest_embedder(), lexical_dir=self.config.home / "lexical"
-        ).rebuild_lexical(records)
+        cols = self.collections()
+        LexicalWriter(cols, self.lexical_dir / cols.name).update(catalog, generation)
 
     def _ingest_embedder(self) -> Embedder:
         """The model, loaded on its first use: an ingest with nothing new (an unchanged feed,

@@ -1,13 +1,12 @@
-"""The source records readers need, saved by ingest beside the lexical index, per generation.
+"""The source records: one in-memory type (`Catalog`), one on-disk copy per generation.
 
-Reading every source record back from Chroma (`Collections.all_docs`) took 4.9 s for 35,910
+A source record is Chroma's `docs` entry of one file: state, hashes, article and story ids,
+MinHash. Reading every record back from Chroma (`Collections.all_docs`) took 4.9 s for 35,910
 records on the 109k-chunk bench archive (cProfile of a one-file ingest): a cold `newsbot ask`,
 the Slack bot's first question after each ingest, and every ingest paid it. So the ingest that
-bumps the generation saves what it holds, per generation, and the next reader or ingest loads it
-when the generation still matches, reading Chroma otherwise (a killed ingest, another machine's
-ingest against a shared Chroma server):
-- readers: the few fields retrieval uses (`slim`), beside the lexical index;
-- ingest: the full records (hashes, MinHash), under `NEWSBOT_HOME/records/`.
+bumps the generation saves its catalog under `NEWSBOT_HOME/records/`, and the next reader or
+ingest loads it when the generation still matches, reading Chroma otherwise (a killed ingest,
+another machine's ingest against a shared Chroma server).
 """
 
 from __future__ import annotations
@@ -20,38 +19,85 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-# What retrieval reads of a source record; the MinHash, path and hashes stay in Chroma.
-FIELDS = ("state", "article_id", "story_id", "chunks", "published_day", "source", "outlet")
-Records = dict[str, dict[str, Any]]
+Record = dict[str, Any]
 
 
-def slim(records: Records) -> Records:
-    """Only the fields readers use, of complete records."""
-    return {
-        key: {f: meta[f] for f in FIELDS if f in meta}
-        for key, meta in records.items()
-        if meta.get("state") == "complete"
-    }
+class Catalog:
+    """Source records by record id, with an article -> complete sources index."""
 
+    def __init__(self, records: dict[str, Record] | None = None) -> None:
+        self.records: dict[str, Record] = records if records is not None else {}
+        self._by_article: dict[str, set[str]] = {}
+        for rid, meta in self.records.items():
+            self._index(rid, meta)
 
-def load(path: Path, generation: str) -> Records | None:
-    """The records saved for `generation`, or None (absent, stale or unreadable)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def _index(self, rid: str, meta: Record) -> None:
+        if meta.get("state") == "complete":
+            self._by_article.setdefault(str(meta.get("article_id")), set()).add(rid)
+
+    def put(self, rid: str, meta: Record) -> None:
+        """Record a source's new metadata."""
+        self.pop(rid)
+        self.records[rid] = meta
+        self._index(rid, meta)
+
+    def pop(self, rid: str) -> Record | None:
+        """Forget a source."""
+        meta = self.records.pop(rid, None)
+        if meta is not None:
+            self._by_article.get(str(meta.get("article_id")), set()).discard(rid)
+        return meta
+
+    def is_stored(self, article_id: str, *, exclude: str | frozenset[str] = "") -> bool:
+        """Does a complete source (other than `exclude`: one id or a set) hold this article?"""
+        others = {exclude} if isinstance(exclude, str) else exclude
+        return bool(self._by_article.get(article_id, set()) - others)
+
+    def holder(self, article_id: str) -> tuple[str, Record] | None:
+        """A complete source holding this article, if any."""
+        for rid in sorted(self._by_article.get(article_id, ())):
+            return rid, self.records[rid]
         return None
-    if not generation or data.get("generation") != generation:
-        return None
-    records = data.get("records")
-    return records if isinstance(records, dict) else None
 
+    def complete(self) -> dict[str, Record]:
+        """Records of completely ingested sources."""
+        return {k: m for k, m in self.records.items() if m.get("state") == "complete"}
 
-def save(path: Path, generation: str, records: Records) -> None:
-    """Write atomically (a reader never sees half a file); a read-only data dir is only logged."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps({"generation": generation, "records": records}), encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        log.warning("cannot save the catalog to %s: %s", path, exc)
+    def visible(self) -> dict[str, Record]:
+        """The records readers see: complete ones, and a source an interrupted update left
+        `pending` as its previous version (whose chunks stay until the update completes), so
+        readers see exactly one version of each article."""
+        out: dict[str, Record] = {}
+        for key, meta in self.records.items():
+            if meta.get("state") == "complete":
+                out[key] = meta
+            elif meta.get("prev_article_id"):
+                out[key] = {**meta, "state": "complete", "article_id": meta["prev_article_id"]}
+        return out
+
+    @classmethod
+    def load(cls, path: Path, generation: str) -> Catalog | None:
+        """The catalog saved for `generation`, or None (absent, stale or unreadable)."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not generation or data.get("generation") != generation:
+            return None
+        records = data.get("records")
+        return cls(records) if isinstance(records, dict) else None
+
+    def save(self, path: Path, generation: str) -> None:
+        """Write atomically (a reader never sees half a file); a read-only data dir is only
+        logged."""
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        data = {"generation": generation, "records": self.records}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            tmp.replace(path)
+        except OSError as exc:
+            log.warning("cannot save the catalog to %s: %s", path, exc)

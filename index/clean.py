@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from index import metadata
 
 # Bump whenever the output of clean_article changes: it is part of the Chroma collection name.
-CLEANER_VERSION = "1"
+CLEANER_VERSION = "2"  # 2: bylines and credit lines, photo captions, subscribe lines
 
 # A line that is exactly one of these starts the page's trailing block (related stories, lists).
 _TRAILING_MARKERS = frozenset(
@@ -45,6 +45,17 @@ _RELATIVE_TIME_RE = re.compile(
 _TEMPLATE_RE = re.compile(r"\b\w+(?:\??\.\w+){2,}(?:\?\.|\(\))|\{\{|\}\}|<%|%>|@Model\b")
 # "WORLD Trump cuts short..." followed by "Trump cuts short...": a section-labelled teaser.
 _SECTION_LABEL_RE = re.compile(r"([A-Z]{3,}(?: [A-Z]{3,})?) (\S.*)")
+# Photo captions and credits, newsletter and subscribe prompts: never article content.
+_CAPTION_RE = re.compile(
+    r"(?i)^(?:\(?(?:photo|image|picture|photograph|caption|credit|video|graphic)s?"
+    r"(?:\s+(?:caption|credit|source|by))?\s*[:|)]|image copyright\b|getty images$)"
+    r"|(?i:(?:/|\|\s*)(?:getty images|reuters|ap photo|afp(?: via getty images)?|shutterstock|"
+    r"epa|alamy)\)?\.?$)"
+)
+_SUBSCRIBE_RE = re.compile(
+    r"(?i)^(?:sign up|subscribe|join)\b.{0,80}(?:newsletter|inbox|updates|subscribe|free)"
+    r"|^(?:follow us|share this|click here|download (?:our|the) app)\b"
+)
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s+")
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
 _TERMINAL = ".!?:;\"'”’)»"
@@ -59,7 +70,7 @@ class CleanedArticle:
     published: datetime.date | None
     outlet: str | None
     removed: tuple[str, ...] = ()
-    author: str | None = None  # from a web page's metadata; plain text has no reliable byline
+    author: str | None = None
 
 
 def clean_article(raw: str) -> CleanedArticle:
@@ -93,6 +104,7 @@ def clean_article(raw: str) -> CleanedArticle:
         published=metadata.find_published(lines[: start + 1]),
         outlet=metadata.find_outlet(lines[: start + 1]),
         removed=tuple(removed),
+        author=metadata.find_author(lines[: start + 1]),
     )
 
 
@@ -146,6 +158,9 @@ def _keep(line: str, removed: list[str], *, header: bool, latin: bool) -> bool:
         or bool(_TEMPLATE_RE.search(line) and not metadata.looks_like_sentence(line))
         or (latin and _is_stray_script(line))
         or _is_bare_meta(line)
+        or metadata.parse_byline(line) is not None
+        or bool(_CAPTION_RE.search(line) and len(line.split()) <= 40)
+        or bool(_SUBSCRIBE_RE.match(line) and len(line.split()) <= 30)
         or (header and metadata.is_metadata(line))
     )
     if furniture:

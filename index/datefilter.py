@@ -8,31 +8,11 @@ from datetime import date
 
 import numpy as np
 
-_MONTHS = {
-    name: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+from index.months import MONTH_WORDS, MONTHS
+
 # "in April", "in April 2025", "during February", "April 10", "10 April 2025".
-_MONTH_WORD = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _IN_MONTH = re.compile(
-    rf"\b(in|during|since|from|after|of|on|by|before|until)\s+(?:(\d{{1,2}})\s+)?({_MONTH_WORD})\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?)?(?:,?\s+(\d{{4}}))?\b",
+    rf"\b(in|during|since|from|after|of|on|by|before|until)\s+(?:(\d{{1,2}})\s+)?({MONTH_WORDS})\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?)?(?:,?\s+(\d{{4}}))?\b",
     re.IGNORECASE,
 )
 # A capitalised month name anywhere ("the February talks"); May/March are too often words.
@@ -107,7 +87,7 @@ def filter_from_question(question: str) -> DateFilter | None:
         word = word.lower()
         if word == "may" and not (day or day_after or year_text) and match.group(3) != "May":
             continue  # "may" is far more often the verb; only "in May" with a capital counts
-        month = _MONTHS[word]
+        month = MONTHS[word]
         preposition = preposition.lower()
         if preposition in {"since", "from", "after", "by", "before", "until"}:
             # A bound, not a month: only usable with a year ("since February 2025").
@@ -120,7 +100,7 @@ def filter_from_question(question: str) -> DateFilter | None:
         months.add(month)
         if year_text:
             year = int(year_text)
-    months.update(_MONTHS[m.lower()] for m in _BARE_MONTH.findall(question))
+    months.update(MONTHS[m.lower()] for m in _BARE_MONTH.findall(question))
     if not months:
         found = _YEAR.search(question)
         year = int(found.group(1)) if found else None

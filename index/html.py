@@ -22,10 +22,16 @@ _BLOCK_TAGS = frozenset(
 )  # fmt: skip
 
 
+_TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
+_TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
+_TITLE_END = re.compile(r"[\r\n<]")
+
+
 def clean_html(raw_html: str, *, url: str | None = None) -> CleanedArticle:
     """Extract and clean the article of an HTML page (already decoded)."""
     if not raw_html.strip():
         return CleanedArticle(text="", title="", published=None, outlet=None)
+    raw_html = close_title(raw_html)
     doc = trafilatura.bare_extraction(
         raw_html,
         url=url,
@@ -49,8 +55,22 @@ def clean_html(raw_html: str, *, url: str | None = None) -> CleanedArticle:
         published=_parse_date(getattr(doc, "date", None)) or cleaned.published,
         # An agency named in the text ("(BSS/AFP)") says more about the story than the site name.
         outlet=cleaned.outlet or sitename,
-        author=_strip(getattr(doc, "author", None)),
+        author=_strip(getattr(doc, "author", None)) or cleaned.author,
     )
+
+
+def close_title(raw_html: str) -> str:
+    """Close a `<title>` left open, at its line's end or the next tag.
+
+    HTML parsers read everything after an unclosed `<title>` as its text (RCDATA), so the whole
+    page would come out as one title of raw markup.
+    """
+    opening = _TITLE_OPEN.search(raw_html)
+    if opening is None or _TITLE_CLOSE.search(raw_html, opening.end()):
+        return raw_html
+    end = _TITLE_END.search(raw_html, opening.end())
+    cut = end.start() if end else len(raw_html)
+    return f"{raw_html[:cut]}</title>{raw_html[cut:]}"
 
 
 def _fallback_text(raw_html: str) -> str:

@@ -21,12 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from index import catalog
+from index.catalog import Catalog
 from index.chunk import Chunk, chunk_text, encode_spans
 from index.clean import CleanedArticle
 from index.dedupe import Fingerprint, StoryIndex, content_hash, fingerprint
 from index.embed import Embedder, pack_vectors
 from index.errors import UnsupportedFileError
+from index.report import IngestReport
 from index.sources.base import Context, Document, Failed, Unchanged
 from index.sources.registry import SourceRun, check_local
 from index.sources.web import WebSession
@@ -35,52 +36,6 @@ from index.store import Collections
 Progress = Callable[[int, int, str], None]
 BATCH_ARTICLES = 64  # articles embedded per model call: big, length-sorted batches are fastest
 STORY_NEIGHBOURS = 5
-
-
-@dataclass
-class IngestReport:
-    """What one ingest did; printed as the summary (`--json`: one object)."""
-
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
-    skipped: list[dict[str, str]] = field(default_factory=list)
-    duplicates: list[dict[str, str]] = field(default_factory=list)
-    recovered: int = 0
-    stories: int = 0
-    chunks_embedded: int = 0
-    seconds: float = 0.0
-    sources: list[dict[str, Any]] = field(default_factory=list)  # per argument: kind, articles
-
-    @property
-    def empty_web_sources(self) -> list[dict[str, Any]]:
-        """URLs named on the command line that yielded no article (the CLI exits non-zero)."""
-        return [s for s in self.sources if s.get("web") and not s.get("articles")]
-
-    @property
-    def changed(self) -> bool:
-        """Did this run change what the index holds?"""
-        return bool(self.added or self.updated or self.removed or self.duplicates or self.recovered)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready summary."""
-        return {
-            "added": len(self.added),
-            "updated": len(self.updated),
-            "unchanged": self.unchanged,
-            "removed": len(self.removed),
-            "skipped": self.skipped,
-            "duplicates": self.duplicates,
-            "recovered": self.recovered,
-            "stories": self.stories,
-            "chunks_embedded": self.chunks_embedded,
-            "seconds": round(self.seconds, 2),
-            "added_sources": self.added,
-            "updated_sources": self.updated,
-            "removed_sources": self.removed,
-            "sources": self.sources,
-        }
 
 
 @dataclass
@@ -93,6 +48,15 @@ class _Prepared:
     previous: dict[str, Any] | None
     chunks: list[Chunk] = field(default_factory=list)
     sentence_vectors: dict[int, str] = field(default_factory=dict)  # chunk index -> packed
+
+
+@dataclass
+class _Record:
+    """A source record about to be written, with the article vector stored beside it."""
+
+    item: _Prepared
+    meta: dict[str, Any]
+    vector: np.ndarray
 
 
 def record_id(path: Path) -> str:
@@ -133,7 +97,8 @@ class Ingestor:
         self._max_file_bytes = max_file_bytes
         self._dirty = False  # has this run flagged the index as changing?
         self._stories: StoryIndex | None = None  # stored articles' fingerprints, built once
-        self.records: dict[str, dict[str, Any]] = {}  # source records after `run`
+        self.catalog = Catalog()  # the source records as `run` left them
+        self.generation = ""  # the index generation `run` left
 
     def run(
         self,
@@ -153,8 +118,8 @@ class Ingestor:
         self._stories = None
         stored, from_copy = self._stored_records(owed)
         report.recovered = self._recover(stored)
-        records = Catalog({k: m for k, m in stored.items() if m.get("state") == "complete"})
-        self.records = records.records  # what the index holds once this run is done
+        records = Catalog(stored.complete())
+        self.catalog = records  # what the index holds once this run is done
 
         def held(key: str) -> bool:
             return records.records.get(key_id(key), {}).get("state") == "complete"
@@ -189,25 +154,27 @@ class Ingestor:
         if changed:
             generation = self._cols.bump_generation()
         if self._records_cache is not None and (changed or not from_copy):
-            catalog.save(self._records_cache, generation, records.records)
+            records.save(self._records_cache, generation)
+        self.generation = generation
         report.seconds = time.perf_counter() - started
         return report
 
     # ---- steps -----------------------------------------------------------------------
-    def _stored_records(self, owed: bool) -> tuple[dict[str, dict[str, Any]], bool]:
+    def _stored_records(self, owed: bool) -> tuple[Catalog, bool]:
         """Every source record, and whether it is the copy the last run saved (see
         `index.catalog`). The copy is trusted only for the generation it was saved with and
         only when no run was killed since (`owed`): any other writer, such as another machine's
         ingest on a shared server, bumps the generation and the store is read again.
         """
         if self._records_cache is not None and not owed:
-            copy = catalog.load(self._records_cache, self._cols.generation())
+            copy = Catalog.load(self._records_cache, self._cols.generation())
             if copy is not None:
                 return copy, True
-        return self._cols.all_docs(), False
+        return Catalog(self._cols.all_docs()), False
 
-    def _recover(self, records: dict[str, dict[str, Any]]) -> int:
+    def _recover(self, stored: Catalog) -> int:
         """Roll back records an interrupted run left pending (and their partial chunks)."""
+        records = stored.records
         pending = {k: m for k, m in records.items() if m.get("state") != "complete"}
         live = {m.get("article_id") for m in records.values() if m.get("state") == "complete"}
         if pending:
@@ -307,94 +274,108 @@ class Ingestor:
         """
         if not batch:
             return
+        pending, new_chunks = self._plan(batch, fresh_vectors, records, report)
+        self._put_records(pending, records)
+        self._write_chunks(new_chunks, fresh_vectors)
+        self._drop_replaced(pending, records)
+        done = [
+            _Record(r.item, {**r.meta, "state": "complete", "prev_article_id": ""}, r.vector)
+            for r in pending
+        ]
+        self._put_records(done, records)
+        for r in done:
+            (report.updated if r.item.previous else report.added).append(r.item.file.source)
+
+    def _plan(
+        self,
+        batch: list[_Prepared],
+        fresh_vectors: dict[str, np.ndarray],
+        records: Catalog,
+        report: IngestReport,
+    ) -> tuple[list[_Record], list[tuple[_Prepared, str]]]:
+        """Each source's `pending` record (story, article vector, counts), and the articles
+        whose chunks are to be written, with their story."""
         stories = self._story_index(records)
-        similar = self._similar_articles(fresh_vectors, len(records.records))
-        planned: dict[
-            str, tuple[str, np.ndarray, dict[str, Any]]
-        ] = {}  # article -> story, vector, counts
-        pending: list[tuple[_Prepared, dict[str, Any], np.ndarray]] = []
+        similar = self._similar_articles(fresh_vectors, len(records))
+        first: dict[str, _Record] = {}  # article -> the batch's first record holding it
+        pending: list[_Record] = []
         new_chunks: list[tuple[_Prepared, str]] = []
         for item in batch:
             fp = fingerprint(item.article.text)
-            prev_article = item.previous.get("article_id") if item.previous else None
             original = records.holder(item.article_id)
-            counts: dict[str, Any] = {}
-            if item.article_id in planned:  # a copy of an article earlier in this batch
-                story_id, vector, counts = planned[item.article_id]
+            counts: dict[str, Any] | None = None
+            if item.article_id in first:  # a copy of an article earlier in this batch
+                earlier = first[item.article_id]
+                story_id, vector = str(earlier.meta["story_id"]), earlier.vector
+                counts = earlier.meta
                 report.duplicates.append(
-                    {"source": item.file.source, "duplicate_of": counts["source"]}
+                    {"source": item.file.source, "duplicate_of": earlier.item.file.source}
                 )
             elif original is not None and item.article_id not in fresh_vectors:
                 # Same text as a stored article: point at its chunks, embed nothing.
                 story_id = str(original[1].get("story_id"))
-                vector = self._article_vector(original[0])
-                counts = {k: original[1].get(k) for k in ("chunks", "tokens", "source")}
+                vector = self._cols.doc_vector(original[0])
+                counts = original[1]
                 if original[0] != item.record_id:
                     report.duplicates.append(
                         {"source": item.file.source, "duplicate_of": str(original[1].get("source"))}
                     )
             else:
-                chunk_vectors = fresh_vectors[item.article_id]
-                vector = _unit(chunk_vectors.mean(axis=0))
+                vector = article_vector(fresh_vectors[item.article_id])
                 nearby = dict(similar.get(item.article_id, {}))
-                for mate, _, mate_vector in pending:  # earlier articles of this very batch
-                    nearby[mate.record_id] = float(vector @ mate_vector)
+                for mate in pending:  # earlier articles of this very batch
+                    nearby[mate.item.record_id] = float(vector @ mate.vector)
                 story_id = stories.match(fp, item.article.published, nearby) or item.article_id
                 new_chunks.append((item, story_id))
+            prev_article = item.previous.get("article_id") if item.previous else None
             meta = _record_meta(item, story_id, fp, state="pending", prev_article=prev_article)
-            if counts:  # its chunks are the original's: so are their counts
+            if counts is not None:  # its chunks are the original's: so are their counts
                 meta["chunks"] = int(counts.get("chunks") or 0)
                 meta["tokens"] = int(counts.get("tokens") or 0)
-            planned.setdefault(
-                item.article_id,
-                (
-                    story_id,
-                    vector,
-                    {
-                        "chunks": meta["chunks"],
-                        "tokens": meta["tokens"],
-                        "source": item.file.source,
-                    },
-                ),
-            )
+            record = _Record(item, meta, vector)
+            first.setdefault(item.article_id, record)
             stories.add(item.record_id, story_id, fp, item.article.published)
-            pending.append((item, meta, vector))
+            pending.append(record)
+        return pending, new_chunks
 
+    def _put_records(self, batch: list[_Record], records: Catalog) -> None:
+        """Write source records to Chroma (one synced write) and to the run's catalog."""
         self._cols.put_docs(
-            [item.record_id for item, _, _ in pending],
-            [meta for _, meta, _ in pending],
-            np.stack([vector for _, _, vector in pending]),
+            [r.item.record_id for r in batch],
+            [r.meta for r in batch],
+            np.stack([r.vector for r in batch]),
         )
-        for item, meta, _ in pending:
-            records.put(item.record_id, meta)
-        if new_chunks:
-            self._cols.delete_article_chunks(*(item.article_id for item, _ in new_chunks))
-            self._cols.add_chunks(
-                [f"{item.article_id}:{c.index:04d}" for item, _ in new_chunks for c in item.chunks],
-                [c.text for item, _ in new_chunks for c in item.chunks],
-                np.concatenate([fresh_vectors[item.article_id] for item, _ in new_chunks]),
-                [_chunk_meta(item, c, story) for item, story in new_chunks for c in item.chunks],
-            )
+        for r in batch:
+            records.put(r.item.record_id, r.meta)
+
+    def _write_chunks(
+        self, new_chunks: list[tuple[_Prepared, str]], fresh_vectors: dict[str, np.ndarray]
+    ) -> None:
+        """Replace whatever a killed run left of these articles' chunks with the new ones."""
+        if not new_chunks:
+            return
+        self._cols.delete_article_chunks(*(item.article_id for item, _ in new_chunks))
+        self._cols.add_chunks(
+            [f"{item.article_id}:{c.index:04d}" for item, _ in new_chunks for c in item.chunks],
+            [c.text for item, _ in new_chunks for c in item.chunks],
+            np.concatenate([fresh_vectors[item.article_id] for item, _ in new_chunks]),
+            [_chunk_meta(item, c, story) for item, story in new_chunks for c in item.chunks],
+        )
+
+    def _drop_replaced(self, pending: list[_Record], records: Catalog) -> None:
+        """Delete the chunks of the versions these records replace, unless another source
+        still holds them once the batch is complete."""
         final = {**records.records}
-        for item, meta, _ in pending:
-            final[item.record_id] = {**meta, "state": "complete"}
+        for r in pending:
+            final[r.item.record_id] = {**r.meta, "state": "complete"}
         held = {str(m.get("article_id")) for m in final.values() if m.get("state") == "complete"}
         replaced = {
-            str(meta["prev_article_id"])
-            for _, meta, _ in pending
-            if meta.get("prev_article_id") and meta["prev_article_id"] not in held
+            str(r.meta["prev_article_id"])
+            for r in pending
+            if r.meta.get("prev_article_id") and r.meta["prev_article_id"] not in held
         }
         if replaced:
             self._cols.delete_article_chunks(*replaced)
-        done = [{**meta, "state": "complete", "prev_article_id": ""} for _, meta, _ in pending]
-        self._cols.put_docs(
-            [item.record_id for item, _, _ in pending],
-            done,
-            np.stack([vector for _, _, vector in pending]),
-        )
-        for (item, _, _), meta in zip(pending, done, strict=True):
-            records.put(item.record_id, meta)
-            (report.updated if item.previous else report.added).append(item.file.source)
 
     def _story_index(self, records: Catalog) -> StoryIndex:
         """Stored articles' fingerprints, decoded once per run and kept up to date."""
@@ -417,26 +398,9 @@ class Ingestor:
         if not fresh_vectors or not stored:
             return {}
         articles = list(fresh_vectors)
-        means = np.stack([_unit(fresh_vectors[a].mean(axis=0)) for a in articles])
-        hits = self._cols.docs.query(
-            query_embeddings=means,
-            n_results=min(STORY_NEIGHBOURS, stored),
-            include=["distances", "metadatas"],
-        )
-        out: dict[str, dict[str, float]] = {}
-        for article, ids, dists, metas in zip(
-            articles, hits["ids"], hits["distances"], hits["metadatas"], strict=True
-        ):
-            out[article] = {
-                rid: 1.0 - float(d)
-                for rid, d, m in zip(ids, dists, metas, strict=True)
-                if (m or {}).get("state") == "complete"
-            }
-        return out
-
-    def _article_vector(self, rid: str) -> np.ndarray:
-        got = self._cols.docs.get(ids=[rid], include=["embeddings"])
-        return np.asarray(got["embeddings"][0], dtype=np.float32)
+        means = np.stack([article_vector(fresh_vectors[a]) for a in articles])
+        nearest = self._cols.nearest_docs(means, min(STORY_NEIGHBOURS, stored))
+        return dict(zip(articles, nearest, strict=True))
 
     def _prune(
         self,
@@ -465,48 +429,6 @@ class Ingestor:
             report.removed.append(str(meta.get("source")))
 
 
-class Catalog:
-    """The source records in memory, with an article -> complete sources index."""
-
-    def __init__(self, records: dict[str, dict[str, Any]]) -> None:
-        self.records = records
-        self._by_article: dict[str, set[str]] = {}
-        for rid, meta in records.items():
-            self._index(rid, meta)
-
-    def _index(self, rid: str, meta: dict[str, Any]) -> None:
-        if meta.get("state") == "complete":
-            self._by_article.setdefault(str(meta.get("article_id")), set()).add(rid)
-
-    def put(self, rid: str, meta: dict[str, Any]) -> None:
-        """Record a source's new metadata."""
-        self.pop(rid)
-        self.records[rid] = meta
-        self._index(rid, meta)
-
-    def pop(self, rid: str) -> dict[str, Any] | None:
-        """Forget a source."""
-        meta = self.records.pop(rid, None)
-        if meta is not None:
-            self._by_article.get(str(meta.get("article_id")), set()).discard(rid)
-        return meta
-
-    def is_stored(self, article_id: str, *, exclude: str | frozenset[str] = "") -> bool:
-        """Does a complete source (other than `exclude`: one id or a set) hold this article?"""
-        others = {exclude} if isinstance(exclude, str) else exclude
-        return bool(self._by_article.get(article_id, set()) - others)
-
-    def holder(self, article_id: str) -> tuple[str, dict[str, Any]] | None:
-        """A complete source holding this article, if any."""
-        for rid in sorted(self._by_article.get(article_id, ())):
-            return rid, self.records[rid]
-        return None
-
-    def complete(self) -> dict[str, dict[str, Any]]:
-        """Records of completely ingested sources."""
-        return {k: m for k, m in self.records.items() if m.get("state") == "complete"}
-
-
 def _under(path: Path, scopes: list[Path]) -> bool:
     return any(path == s or s in path.parents for s in scopes)
 
@@ -515,8 +437,10 @@ def _parse_day(number: int) -> date | None:
     return date(number // 10000, number // 100 % 100, number % 100) if number else None
 
 
-def _unit(vector: np.ndarray) -> np.ndarray:
-    return vector / max(float(np.linalg.norm(vector)), 1e-12)
+def article_vector(chunk_vectors: np.ndarray) -> np.ndarray:
+    """An article's vector: the unit-length mean of its chunks' vectors."""
+    mean = chunk_vectors.mean(axis=0)
+    return mean / max(float(np.linalg.norm(mean)), 1e-12)
 
 
 def _record_meta(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
+import errno
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +25,7 @@ class ArticleFile:
 
     path: Path
     source: str  # how citations name it: the file name
+    problem: str | None = None  # why it cannot be read at all (a FIFO, a symlink loop)
 
 
 @dataclass(frozen=True)
@@ -46,14 +51,34 @@ def find_files(paths: Iterable[Path]) -> Iterator[ArticleFile]:
     for root in paths:
         if not root.exists():
             raise FileNotFoundError(f"{root}: no such file or folder")
-        if root.is_file():
-            yield ArticleFile(root, _source_name(root))
+        if not root.is_dir():
+            yield ArticleFile(root, _source_name(root), _problem(root))
             continue
         for path in sorted(root.rglob("*")):
             rel = path.relative_to(root)
-            if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            if any(part.startswith(".") for part in rel.parts) or path.is_dir():
                 continue
-            yield ArticleFile(path, _source_name(path))
+            yield ArticleFile(path, _source_name(path), _problem(path))
+
+
+def _problem(path: Path) -> str | None:
+    """Why `path` is no readable regular file (None: it is one). Never opens it: opening a
+    FIFO blocks until a writer comes, and a symlink loop only fails when followed."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop"
+        if path.is_symlink():
+            return f"broken symlink to {os.readlink(path)}"
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "not a regular file (a named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "not a regular file (a socket)"
+    return "not a regular file (a device)"
 
 
 def read_article(file: ArticleFile, *, max_bytes: int) -> RawArticle:
@@ -78,6 +103,15 @@ def read_article(file: ArticleFile, *, max_bytes: int) -> RawArticle:
 
 def decode(data: bytes) -> tuple[str, str]:
     """Decode bytes as UTF-8, else the detected encoding; raise for binary content."""
+    wide = _utf16_codec(data)
+    if wide is not None:
+        try:
+            text = data.decode(wide)
+        except UnicodeDecodeError:
+            pass
+        else:
+            if _control_ratio(text) <= 0.01:
+                return text.lstrip("\ufeff"), wide
     if b"\x00" in data[:8192]:
         raise UnsupportedFileError("binary content (NUL bytes)")
     try:
@@ -98,6 +132,23 @@ def decode(data: bytes) -> tuple[str, str]:
     if _control_ratio(text) > 0.01:
         raise UnsupportedFileError("binary content")
     return text, best.encoding
+
+
+def _utf16_codec(data: bytes) -> str | None:
+    """'utf-16' for a BOM, else -le/-be when NULs sit at every other byte (Latin-script text
+    in UTF-16 without a BOM); charset-normalizer misses the BOM-less case on short files."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = data[:8192]
+    half = len(sample) // 2
+    if half < 2 or len(data) % 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= 0.3 * half and even <= 0.02 * half:
+        return "utf-16-le"
+    if even >= 0.3 * half and odd <= 0.02 * half:
+        return "utf-16-be"
+    return None
 
 
 def _control_ratio(text: str) -> float:

@@ -12,31 +12,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.months import MONTH_WORDS, MONTHS
+
 # How many non-empty lines from the top may carry publication metadata.
 HEAD_LINES = 8
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = f"(?:{MONTH_WORDS})\\.?"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
 _TIME = (
     r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?"
@@ -81,6 +62,54 @@ class MetaLine:
 
 
 @dataclass(frozen=True)
+class Byline:
+    """A credit line: "By Elizabeth Lopatto | The Verge | Published 2023-10-06", "By Jane Doe"."""
+
+    author: str | None
+    outlet: str | None
+    published: datetime.date | None
+
+
+_BY_RE = re.compile(r"^(?:by|words by|written by|reporting by)\s+(?P<who>[^|•·]{2,80})$", re.I)
+_NAME_WORD_RE = re.compile(r"^(?:[A-Z][\w'’.\-]*|and|&|de|van|von|al|bin|la)$")
+
+
+def parse_byline(line: str) -> Byline | None:
+    """Parse a byline or a pipe/bullet-separated credit line; None for anything else.
+
+    A credit line has two or more parts split by "|", "•" or "·", one of them a byline ("By X")
+    or a labelled date ("Published 2023-10-06"); the first other part is the outlet.
+    """
+    parts = [p.strip() for p in re.split(r"\s[|•·]\s", line.strip()) if p.strip()]
+    author = outlet = None
+    published = None
+    for part in parts:
+        by = _BY_RE.match(part)
+        if by and author is None and _looks_like_names(by.group("who")):
+            author = by.group("who").strip()
+            continue
+        meta = parse_meta_line(part)
+        if meta is not None and not meta.rest and published is None:
+            published = meta.published
+            continue
+        if published is None and parse_date_line(part) is not None:
+            published = parse_date_line(part)
+            continue
+        if outlet is None and len(parts) > 1 and len(part.split()) <= 8:
+            outlet = part
+    if len(parts) == 1:
+        return Byline(author, None, None) if author else None
+    if author is None and published is None:
+        return None
+    return Byline(author, outlet, published)
+
+
+def _looks_like_names(text: str) -> bool:
+    words = text.replace(",", " ").split()
+    return 0 < len(words) <= 8 and all(_NAME_WORD_RE.match(w) for w in words)
+
+
+@dataclass(frozen=True)
 class Dateline:
     """The opening of a wire story: "ISTANBUL, April 10, 2025 (BSS/AFP)-"."""
 
@@ -99,10 +128,10 @@ def parse_date_prefix(text: str) -> tuple[datetime.date, int] | None:
         if groups["iy"]:
             day = datetime.date(int(groups["iy"]), int(groups["im"]), int(groups["id"]))
         elif groups["dy"]:
-            month = _MONTHS[groups["dm"].rstrip(".").lower()]
+            month = MONTHS[groups["dm"].rstrip(".").lower()]
             day = datetime.date(int(groups["dy"]), month, int(groups["dd"]))
         else:
-            month = _MONTHS[groups["mm"].rstrip(".").lower()]
+            month = MONTHS[groups["mm"].rstrip(".").lower()]
             day = datetime.date(int(groups["my"]), month, int(groups["md"]))
     except ValueError:  # e.g. 2025-02-30
         return None
@@ -183,6 +212,7 @@ def is_metadata(line: str) -> bool:
     meta = parse_meta_line(line)
     return (
         (meta is not None and not meta.rest)
+        or parse_byline(line) is not None
         or parse_date_line(line) is not None
         or agency_line(line) is not None
         or is_bare_dateline(line)
@@ -196,6 +226,9 @@ def _head(lines: Sequence[str]) -> list[str]:
 def find_published(lines: Sequence[str]) -> datetime.date | None:
     """Publication date from metadata lines or a dateline near the top; None when none is given."""
     for line in _head(lines):
+        byline = parse_byline(line)
+        if byline is not None and byline.published is not None:
+            return byline.published
         meta = parse_meta_line(line)
         if meta is not None:
             return meta.published
@@ -212,6 +245,10 @@ def find_outlet(lines: Sequence[str]) -> str | None:
     """Outlet or agency named near the top: a dateline's "(BSS/AFP)", else a bare "BSS" line."""
     head = _head(lines)
     for line in head:
+        byline = parse_byline(line)
+        if byline is not None and byline.outlet is not None:
+            return byline.outlet
+    for line in head:
         dateline = parse_dateline(line)
         if dateline is not None and dateline.agency is not None:
             return dateline.agency
@@ -219,6 +256,15 @@ def find_outlet(lines: Sequence[str]) -> str | None:
         agency = agency_line(line)
         if agency is not None:
             return agency
+    return None
+
+
+def find_author(lines: Sequence[str]) -> str | None:
+    """Author named by a byline near the top, e.g. "By Elizabeth Lopatto | The Verge | ..."."""
+    for line in _head(lines):
+        byline = parse_byline(line)
+        if byline is not None and byline.author is not None:
+            return byline.author
     return None
 
 

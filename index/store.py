@@ -1,5 +1,7 @@
 """The Chroma side: client (embedded or server), collection naming, and the two collections.
 
+The only module that speaks Chroma's query language (`where` filters, include lists, paging).
+
 `chunks` holds one record per chunk (verbatim text, vector, article metadata).
 `docs` holds one record per source file (content hash, state, story, article vector); a source's
 record turns `complete` only after all of its chunks are written, which is what makes a killed
@@ -105,16 +107,12 @@ def reopen_embedded(old: Any, home: Path) -> Any:
     """A fresh embedded client after another process wrote to the store.
 
     An embedded Chroma is one process's store: a reader in another process (the Slack bot while
-    `newsbot ingest` runs) can fail with "Error finding id" until it reloads. chromadb keeps one
-    shared System per path, so it has to be dropped (a private detail, hence this one place).
+    `newsbot ingest` runs) can fail with "Error finding id" until it reloads. chromadb shares one
+    System per path between its clients; `close()` on the last of them stops that System, so
+    the next client starts a fresh one (tests/index/test_store.py checks this on upgrades).
     """
-    from chromadb.api.client import SharedSystemClient
-
-    identifier = getattr(old, "_identifier", str(home / "chroma"))
-    system = SharedSystemClient._identifier_to_system.pop(identifier, None)
-    if system is not None:
-        with suppress(Exception):  # a half-broken system only needs to go away
-            system.stop()
+    with suppress(Exception):  # a half-broken client only needs to go away
+        old.close()
     return open_client(home=home, chroma_url=None)
 
 
@@ -153,10 +151,6 @@ class Collections:
             for i, m in zip(got["ids"], got["metadatas"], strict=True)
         }
 
-    def put_doc(self, doc_id: str, meta: Metadata, vector: np.ndarray) -> None:
-        """Create or replace one source record."""
-        self.put_docs([doc_id], [meta], np.asarray([vector]))
-
     def put_docs(
         self, doc_ids: Sequence[str], metas: Sequence[Metadata], vectors: np.ndarray
     ) -> None:
@@ -167,6 +161,29 @@ class Collections:
                 metadatas=[dict(m) for m in metas],
                 embeddings=np.asarray(vectors, dtype=np.float32),
             )
+
+    def doc_vector(self, doc_id: str) -> np.ndarray:
+        """The article vector stored with one source record."""
+        got = self.docs.get(ids=[doc_id], include=["embeddings"])
+        return np.asarray(got["embeddings"][0], dtype=np.float32)
+
+    def nearest_docs(self, vectors: np.ndarray, n: int) -> list[dict[str, float]]:
+        """For each vector, the cosine to its `n` nearest complete source records, by id."""
+        hits = self.docs.query(
+            query_embeddings=np.asarray(vectors, dtype=np.float32),
+            n_results=n,
+            include=["distances", "metadatas"],
+        )
+        return [
+            {
+                rid: 1.0 - float(d)
+                for rid, d, m in zip(ids, dists, metas, strict=True)
+                if (m or {}).get("state") == "complete"
+            }
+            for ids, dists, metas in zip(
+                hits["ids"], hits["distances"], hits["metadatas"], strict=True
+            )
+        ]
 
     def mark_pending(self, doc_id: str, meta: Metadata) -> None:
         """Turn a source record `pending` (vector kept): the first step of removing it."""
@@ -200,9 +217,56 @@ class Collections:
         """Delete every chunk of these articles (partial leftovers included), in one write."""
         ids = sorted(set(article_ids))
         for lo in range(0, len(ids), 500):
-            part = ids[lo : lo + 500]
-            where = {"article_id": part[0]} if len(part) == 1 else {"article_id": {"$in": part}}
-            self.chunks.delete(where=where)
+            self.chunks.delete(where=_of_articles(ids[lo : lo + 500]))
+
+    def nearest_chunks(
+        self, vector: np.ndarray, n: int
+    ) -> list[tuple[str, str, dict[str, Any], float]]:
+        """The `n` chunks nearest to `vector`: id, text, metadata, cosine similarity."""
+        got = self.chunks.query(
+            query_embeddings=np.asarray([vector], dtype=np.float32),
+            n_results=n,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (cid, text, dict(meta or {}), 1.0 - float(dist))
+            for cid, text, meta, dist in zip(
+                got["ids"][0],
+                got["documents"][0],
+                got["metadatas"][0],
+                got["distances"][0],
+                strict=True,
+            )
+        ]
+
+    def chunks_by_id(self, ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any], np.ndarray]]:
+        """Text, metadata and vector of the given chunks (absent ids are left out)."""
+        if not ids:
+            return {}
+        got = self.chunks.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        return {
+            cid: (text, dict(meta or {}), np.asarray(emb, dtype=np.float32))
+            for cid, text, meta, emb in zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+            )
+        }
+
+    def chunk_texts(self, article_ids: Sequence[str] | None) -> tuple[list[str], list[str]]:
+        """Ids and texts of the chunks of some articles (None: of all)."""
+        ids: list[str] = []
+        texts: list[str] = []
+        if article_ids is None:
+            batches: Iterator[dict[str, Any]] = pages(self.chunks, ["documents"])
+        else:
+            wanted = list(article_ids)
+            batches = (
+                self.chunks.get(where=_of_articles(wanted[lo : lo + 200]), include=["documents"])
+                for lo in range(0, len(wanted), 200)
+            )
+        for got in batches:
+            ids.extend(got["ids"])
+            texts.extend(got["documents"])
+        return ids, texts
 
     # ---- generation: changes whenever an ingest changed anything -----------------------
     def generation(self) -> str:
@@ -239,6 +303,13 @@ class Collections:
     def count_chunks(self) -> int:
         """How many chunks the index holds."""
         return int(self.chunks.count())
+
+
+def _of_articles(article_ids: Sequence[str]) -> dict[str, Any]:
+    """A `where` filter matching the records of these articles."""
+    if len(article_ids) == 1:
+        return {"article_id": article_ids[0]}
+    return {"article_id": {"$in": list(article_ids)}}
 
 
 def _is_connection_error(exc: BaseException) -> bool:

@@ -9,6 +9,8 @@ from importlib import resources
 # The one "cannot answer" sentinel: the prompts tell the LLM to say it, the answerer detects it,
 # the extractive answer starts with it, and the tests look for it.
 CANNOT_ANSWER = "The articles don't say"
+# The whole answer text of an abstention, as every answerer writes it.
+ABSTENTION = f"{CANNOT_ANSWER} — no passage in the indexed articles answers this."
 
 
 @cache

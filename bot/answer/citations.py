@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.models import Citation
-from index.retrieve import Passage
+from index.api import Passage
 
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 _SPACE = re.compile(r"\s+")

@@ -15,9 +15,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dateutil.parser import parserinfo
+
 from bot.answer.text import DATE_RE, NUMBER_RE, STOPWORDS, unabbreviate
 
 _TOKEN = re.compile(r"[\w’'.-]+")
+_MONTH_INFO = parserinfo()  # month names and abbreviations, case-insensitive
 NEAR_COPY = 0.7  # word-set Jaccard above which two sentences are copies of one wording
 MAX_VALUE_WORDS = 5  # a differing span longer than this is rewording, not a value
 _NUMBER_WORDS = {
@@ -38,26 +41,6 @@ _NUMBER_WORDS = {
             "eleven",
             "twelve",
         ]
-    )
-}
-_MONTHS = {
-    m[:3].lower(): i
-    for i, m in enumerate(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-        1,
     )
 }
 
@@ -201,7 +184,7 @@ def _dates(text: str) -> dict[str, str]:
     out = {}
     for match in DATE_RE.finditer(text):
         words = match.group().replace(".", "").split()
-        month = next((_MONTHS[w[:3].lower()] for w in words if w[:3].lower() in _MONTHS), None)
+        month = next((m for m in map(_MONTH_INFO.month, words) if m), None)
         day = next(
             (int(re.sub(r"\D", "", w)) for w in words if re.match(r"\d{1,2}(?:st|nd|rd|th)?$", w)),
             None,

@@ -1,61 +1,39 @@
-"""The default answerer: picks the sentences of the retrieved passages that answer the question.
+"""The default answerer: the short answer and the verbatim sentences it rests on, or an abstention.
 
-No LLM and no network. A sentence scores on meaning (cosine to the question, with the same
-embedding model as the index), on the question's words it contains, on holding the kind of thing
-asked for (a name for "who", a date for "when", a number for "how many"...) and on its passage's
-rank. It abstains when no sentence holds that kind of answer, when the question names something
-no passage mentions, or when the best score is low.
+No LLM and no network. Sentences of the retrieved passages are ranked (`bot.answer.scoring`);
+for a question that asks for a name, date, number or place, the candidate spans of the best
+sentences vote (`bot.answer.spans`) and the winner becomes the short answer, cited with the best
+sentence that holds it. Whether to answer at all is a calibrated decision over a dozen signals
+(`bot.answer.calibration`), fitted on outside development data, not a single threshold.
 """
 
 from __future__ import annotations
 
-import math
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
-import numpy as np
-
+from bot.answer import scoring
+from bot.answer.calibration import Calibration, default_calibration
 from bot.answer.citations import Used, build_citations, normalise_space
 from bot.answer.conflicts import Finding, find_conflict
-from bot.answer.text import (
-    answer_type,
-    content_terms,
-    proper_terms,
-    stem,
-    type_match,
-    words,
-)
+from bot.answer.question import Question
+from bot.answer.scoring import Scored
+from bot.answer.spans import Span, Vote, phrase, vote
+from bot.answer.text import stem, words
 from bot.conversation import condense
 from bot.models import Answer, Conflict, ConflictVersion, Turn
-from index.retrieve import Passage
+from index.api import Passage
 from prompts import CANNOT_ANSWER
 
 MAX_SENTENCES = 3
-EMBEDDED_SENTENCES = 6
+MAX_CHARS = 700
+VOTERS = 8  # sentences whose candidate spans vote on the short answer
+VOTE_FLOOR = 0.6  # a voter scores at least 60% of the best sentence
+FOLLOW_RATIO = 0.8  # an extra sentence scores at least 80% of the lead
 CONFLICT_RATIO = 0.85  # a disagreeing sentence must score within 15% of the best
-MAX_CHARS = 600
-STRONG_TYPES = {"duration", "money", "number", "date", "person", "place"}
-_MONTHS = {
-    stem(m)
-    for m in [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-}
+TYPED = frozenset({"person", "org", "date", "number", "money", "duration", "place"})
 
 
 class PassageSource(Protocol):
@@ -68,47 +46,35 @@ class PassageSource(Protocol):
         k: int = 5,
         since: date | None = None,
         until: date | None = None,
-        query_vector: np.ndarray | None = None,
         per_story: int = 2,
         novelty: float = 0.3,
     ) -> list[Passage]: ...
 
-    @property
-    def query_embedder(self) -> Any: ...
 
+@dataclass
+class Analysis:
+    """Everything the answerer worked out for one question (the bench reads the signals)."""
 
-@dataclass(frozen=True)
-class Scored:
-    """A candidate sentence with its score parts."""
-
-    passage: Passage
-    span: tuple[int, int]
-    text: str
-    score: float
-    semantic: float
-    coverage: float
-    typed: float
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Abstention knobs, calibrated on the seed QA and the SQuAD 2.0 sample (see README)."""
-
-    min_score: float = 0.46  # bench/calibrate_abstention.py: the knee on SQuAD 2.0 (see README)
-    follow_ratio: float = 0.9  # an extra sentence must score within 10% of the best
+    question: Question
+    passages: list[Passage] = field(default_factory=list)
+    ranked: list[Scored] = field(default_factory=list)
+    lead: Scored | None = None
+    short: Span | None = None
+    votes: list[Vote] = field(default_factory=list)
+    signals: dict[str, float] = field(default_factory=dict)
+    probability: float = 0.0
+    reason: str = ""  # why it abstains, when it does
 
 
 class ExtractiveAnswerer:
     """Answers with verbatim sentences from the articles, each cited."""
 
     def __init__(
-        self, *, index: PassageSource, k: int = 12, thresholds: Thresholds | None = None
+        self, *, index: PassageSource, k: int = 12, calibration: Calibration | None = None
     ) -> None:
         self._index = index
         self._k = k
-        self._thresholds = thresholds or Thresholds()
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        self._calibration = calibration or default_calibration()
 
     def answer(
         self,
@@ -120,178 +86,209 @@ class ExtractiveAnswerer:
     ) -> Answer:
         """Answer one question (a follow-up is first made standalone from `history`)."""
         standalone = condense(question, history)
-        embedder = self._index.query_embedder
-        q_vec = embedder.embed_query(standalone)
+        rewritten = standalone if standalone != question else None
+        problem = Question(standalone).problem()
+        if problem is not None:
+            return Answer(
+                question=question,
+                answer=f"{CANNOT_ANSWER} — {problem}.",
+                abstained=True,
+                standalone_question=rewritten,
+            )
+        found = self.analyse(standalone, since=since, until=until)
+        if found.lead is None or found.reason:
+            return _abstain(question, found, rewritten)
+        disagreement = self._disagreement(found)
+        if disagreement is not None and disagreement[2].kind == "conflict":
+            return _conflict_answer(question, rewritten, found, *disagreement)
+        return _compose(question, rewritten, found, disagreement)
+
+    # ---- analysis --------------------------------------------------------------------
+    def analyse(
+        self, question: str, *, since: date | None = None, until: date | None = None
+    ) -> Analysis:
+        """Retrieve, rank, pick the short answer and decide whether to give it."""
+        q = Question(question)
+        found = Analysis(q)
         # Several copies per story, even near-identical ones: a copy may hold the better
         # sentence, or a different value (an altered wire copy). Citations stay one per story.
-        passages = self._index.search(
-            standalone,
+        found.passages = self._index.search(
+            q.text,
             k=self._k,
             since=since,
             until=until,
-            query_vector=q_vec,
             per_story=6,
             novelty=0.0,
         )
-        rewritten = standalone if standalone != question else None
-        if not passages:
-            return _abstain(question, [], rewritten)
-        ranked = self.rank_sentences(standalone, q_vec, passages)
-        chosen = self._choose(standalone, ranked, passages)
-        if not chosen:
-            return _abstain(question, ranked, rewritten)
-        disagreement = self._disagreement(standalone, ranked, chosen[0])
-        if disagreement is not None and disagreement[2].kind == "conflict":
-            return _conflict_answer(question, rewritten, *disagreement)
-        citations, numbers = build_citations([Used(s.passage, s.span, s.score) for s in chosen])
-        text = " ".join(
-            f"{normalise_space(s.text)} [{n}]" for s, n in zip(chosen, numbers, strict=True)
-        )
-        if disagreement is not None:  # one name, two spellings: say so instead of a conflict
-            a, b = disagreement[2].versions
-            text += f" ({a.value} is also spelled {b.value}.)"
-        return Answer(
-            question=question,
-            answer=text,
-            abstained=False,
-            citations=citations,
-            standalone_question=rewritten,
-        )
+        cands = scoring.candidates(found.passages)
+        found.ranked = scoring.rank(q, cands, found.passages)
+        if not found.ranked:
+            found.reason = "no passage"
+            return found
+        self._pick(found)
+        if found.lead is None:
+            return found
+        found.signals = _signals(found)
+        found.probability = self._calibration.probability(found.signals)
+        if not self._calibration.answers(found.signals):
+            found.reason = "calibrated abstention"
+        return found
 
-    def _disagreement(
-        self, question: str, ranked: list[Scored], best: Scored
-    ) -> tuple[Scored, Scored, Finding] | None:
+    def _pick(self, found: Analysis) -> None:
+        """The lead sentence and its short answer."""
+        q, ranked = found.question, found.ranked
+        best = ranked[0]
+        if q.expects in TYPED:
+            voters = [s for s in ranked[:VOTERS] if s.score >= best.score * VOTE_FLOOR]
+            found.votes = vote(
+                q.expects,
+                [s.text for s in voters],
+                [s.score for s in voters],
+                [s.passage.story_id for s in voters],
+                q.asked,
+                scoring.term_weights(
+                    q, [frozenset(stem(w) for w in words(s.text)) for s in ranked]
+                ),
+            )
+            if not found.votes:  # asked for a name/date/number and no good sentence holds one
+                found.lead = best
+                found.reason = f"no {q.expects} in the best sentences"
+                return
+            top = found.votes[0]
+            found.lead, found.short = voters[top.sentence], top.span
+            return
+        found.lead = best
+        found.short = phrase(best.text, q.asked)
+
+    def _disagreement(self, found: Analysis) -> tuple[Scored, Scored, Finding] | None:
         """Two strong candidate sentences from different articles that give different values."""
-        kind = answer_type(question)
+        assert found.lead is not None
+        kind = found.question.expects
+        best = found.lead
         floor = best.score * CONFLICT_RATIO
         pool = [
             s
-            for s in ranked[:12]
-            if s.score >= floor and (s.typed >= 1.0 or kind not in STRONG_TYPES)
+            for s in found.ranked[:12]
+            if s.score >= floor and (s.typed >= 1.0 or kind not in TYPED)
         ][:6]
         if best not in pool:
             pool.insert(0, best)
         outlets = frozenset(
             w for s in pool for w in (s.passage.outlet or "").replace("/", " ").split()
         )
-        found = find_conflict(
+        found_conflict = find_conflict(
             [s.text for s in pool],
             [s.passage.article_id for s in pool],
             [s.passage.story_id for s in pool],
             kind,
             outlets,
         )
-        if found is None:
+        if found_conflict is None:
             return None
-        i, j, finding = found
+        i, j, finding = found_conflict
         return pool[i], pool[j], finding
 
-    # ---- scoring ---------------------------------------------------------------------
-    def rank_sentences(
-        self, question: str, q_vec: np.ndarray, passages: Sequence[Passage]
-    ) -> list[Scored]:
-        """The passages' sentences, best first.
 
-        A sentence's meaning score is the cosine of its vector stored at ingest (pooled from the
-        chunk's own forward pass) to the question. Where an index has no sentence vectors (e.g.
-        a remote embedding model), the best EMBEDDED_SENTENCES by the cheap scores are embedded
-        now and the rest keep their passage's similarity.
-        """
-        candidates: list[tuple[Passage, tuple[int, int], str]] = []
-        known: list[float | None] = []  # meaning scores from vectors stored at ingest
-        seen: set[str] = set()
-        for passage in passages:
-            vectors = passage.sentence_vectors
-            spans = passage.sentences or ((0, len(passage.text)),)
-            for i, (a, b) in enumerate(spans):
-                text = passage.text[a:b]
-                key = normalise_space(text).lower()
-                if key in seen or len(key) < 15:
-                    continue
-                seen.add(key)
-                candidates.append((passage, (a, b), text))
-                if vectors is not None and i < len(vectors):
-                    known.append(float(vectors[i] @ q_vec))
-                else:
-                    known.append(None)
-        if not candidates:
-            return []
-        kind = answer_type(question)
-        stem_sets = [{stem(w) for w in words(c[2])} for c in candidates]
-        weights = _term_weights(question, stem_sets)
-        total = sum(weights.values()) or 1.0
-        asked = set(weights)
-        rank = {p.chunk_id: i for i, p in enumerate(passages)}
-        parts = []
-        for (passage, _, text), stems in zip(candidates, stem_sets, strict=True):
-            coverage = sum(w for t, w in weights.items() if t in stems) / total
-            novel = len(set(content_terms(text)) - asked)
-            typed = type_match(kind, text, question)
-            prior = 1.0 / (1 + rank[passage.chunk_id])
-            penalty = 0.2 if novel < 2 else 0.0  # repeats the question, adds no answer
-            parts.append((coverage, typed, prior, penalty))
-        semantic = np.array(
-            [k if k is not None else c[0].score for k, c in zip(known, candidates, strict=True)],
-            dtype=np.float32,
-        )
-        cheap = [
-            0.4 * float(sem) + 0.4 * cov + 0.15 * typ + 0.05 * pri - pen
-            for sem, (cov, typ, pri, pen) in zip(semantic, parts, strict=True)
-        ]
-        missing = [i for i in range(len(candidates)) if known[i] is None]
-        shortlist = sorted(missing, key=lambda i: -cheap[i])[:EMBEDDED_SENTENCES]
-        if shortlist:
-            vectors = self._embed([candidates[i][2] for i in shortlist])
-            semantic[shortlist] = vectors @ q_vec
-        scored = []
-        for i, ((passage, span, text), sem) in enumerate(zip(candidates, semantic, strict=True)):
-            coverage, typed, prior, penalty = parts[i]
-            score = 0.4 * float(sem) + 0.4 * coverage + 0.15 * typed + 0.05 * prior - penalty
-            scored.append(Scored(passage, span, text, score, float(sem), coverage, typed))
-        scored.sort(key=lambda s: -s.score)
-        return scored
+def _signals(found: Analysis) -> dict[str, float]:
+    """The calibration's inputs for the chosen lead sentence (see calibration.FEATURES)."""
+    import math
 
-    def _choose(
-        self, question: str, ranked: list[Scored], passages: Sequence[Passage]
-    ) -> list[Scored]:
-        kind = answer_type(question)
-        if not ranked or _names_missing(question, passages):
-            return []
-        pool = [s for s in ranked if s.typed >= 1.0] if kind in STRONG_TYPES else ranked
-        if not pool or pool[0].score < self._thresholds.min_score:
-            return []
-        best = pool[0]
-        chosen = [best]
-        stories = {best.passage.story_id}
-        length = len(best.text)
-        for cand in pool[1:]:
-            if (
-                len(chosen) >= MAX_SENTENCES
-                or cand.score < best.score * self._thresholds.follow_ratio
-            ):
-                break
-            if cand.passage.story_id in stories or length + len(cand.text) > MAX_CHARS:
-                continue
-            chosen.append(cand)
-            stories.add(cand.passage.story_id)
-            length += len(cand.text)
-        return chosen
+    q, lead, ranked = found.question, found.lead, found.ranked
+    assert lead is not None
+    weights = scoring.term_weights(q, [frozenset(stem(w) for w in words(s.text)) for s in ranked])
+    pool_stems: set[str] = set()
+    for p in found.passages[:3]:
+        pool_stems.update(stem(w) for w in words(p.text + " " + p.title))
+    # Names may sit in a passage's text, title or outlet ("according to The Verge").
+    present = {
+        stem(w) for p in found.passages for w in words(f"{p.text} {p.title} {p.outlet or ''}")
+    }
+    names = list(q.names)
+    missing = sum(1 for n in names if n not in present) / len(names) if names else 0.0
+    missing_terms = 1.0 - scoring.coverage(weights, frozenset(present))
+    top = found.votes[0] if found.votes else None
+    total = sum(v.support for v in found.votes[:5]) or 1.0
+    runner_up = next((s.score for s in ranked if s is not lead), 0.0)
+    typed = 0.5 if q.expects not in TYPED else (1.0 if found.short is not None else 0.0)
+    return {
+        "semantic": lead.semantic,
+        "coverage": lead.coverage,
+        "context_coverage": lead.context_coverage,
+        "pool_coverage": scoring.coverage(weights, frozenset(pool_stems)),
+        "typed": typed,
+        "support": (top.support / total) if top else 0.0,
+        "stories": math.log1p(top.stories) if top else 0.0,
+        "margin": lead.score - runner_up,
+        "missing_names": missing,
+        "missing_terms": missing_terms,
+        "novel": min(lead.novel, 6) / 6,
+        "score": lead.score,
+        "length": math.log1p(len(q.terms)),
+    }
 
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if missing:
-            fresh = self._index.query_embedder.embed_documents(missing)
-            with self._cache_lock:
-                for text, vec in zip(missing, fresh, strict=True):
-                    self._cache[text] = vec
-                while len(self._cache) > 20000:
-                    self._cache.popitem(last=False)
-        with self._cache_lock:
-            return np.stack([self._cache[t] for t in texts])
+
+def _compose(
+    question: str,
+    rewritten: str | None,
+    found: Analysis,
+    spelling: tuple[Scored, Scored, Finding] | None,
+) -> Answer:
+    """'SHORT [1]: lead sentence. Another sentence [2]' with one citation per story."""
+    lead, short = found.lead, found.short
+    assert lead is not None
+    chosen = [lead, *_followers(found)]
+    citations, numbers = build_citations([Used(s.passage, s.span, s.score) for s in chosen])
+    lead_text = normalise_space(lead.text)
+    short_text = normalise_space(short.text) if short is not None else lead_text
+    parts = [f"{short_text} [{numbers[0]}]: {lead_text}"]
+    parts += [
+        f"{normalise_space(s.text)} [{n}]" for s, n in zip(chosen[1:], numbers[1:], strict=True)
+    ]
+    text = " ".join(parts)
+    if spelling is not None:  # one name, two spellings: say so instead of a conflict
+        a, b = spelling[2].versions
+        text += f" ({a.value} is also spelled {b.value}.)"
+    return Answer(
+        question=question,
+        answer=text,
+        abstained=False,
+        short_answer=short_text,
+        kind="factoid",
+        confidence=round(found.probability, 3),
+        citations=citations,
+        standalone_question=rewritten,
+    )
+
+
+def _followers(found: Analysis) -> list[Scored]:
+    """Up to two more sentences from other stories: ones that agree on the short answer, or
+    that hold question words the lead lacks (the other half of a multi-part question)."""
+    lead = found.lead
+    assert lead is not None
+    key = found.short.key if found.short is not None and found.question.expects in TYPED else None
+    covered = {stem(w) for w in words(lead.text)}
+    stories = {lead.passage.story_id}
+    length = len(lead.text)
+    out: list[Scored] = []
+    for cand in found.ranked:
+        if len(out) >= MAX_SENTENCES - 1 or cand.score < lead.score * FOLLOW_RATIO:
+            break
+        if cand is lead or cand.passage.story_id in stories or length + len(cand.text) > MAX_CHARS:
+            continue
+        stems = {stem(w) for w in words(cand.text)}
+        agrees = key is not None and key in " ".join(stem(w) for w in words(cand.text))
+        adds = bool((set(found.question.terms) & stems) - covered)
+        if not (agrees or adds or key is None):
+            continue
+        out.append(cand)
+        stories.add(cand.passage.story_id)
+        covered |= stems
+        length += len(cand.text)
+    return out
 
 
 def _conflict_answer(
-    question: str, rewritten: str | None, a: Scored, b: Scored, finding: Finding
+    question: str, rewritten: str | None, found: Analysis, a: Scored, b: Scored, finding: Finding
 ) -> Answer:
     """'Sources differ: X [1] vs Y [2].' followed by both sentences, each cited on its own."""
     used = [
@@ -308,6 +305,9 @@ def _conflict_answer(
         question=question,
         answer=text,
         abstained=False,
+        short_answer=va.value,
+        kind="factoid",
+        confidence=round(found.probability, 3),
         citations=citations,
         conflicts=[
             Conflict(
@@ -322,28 +322,11 @@ def _conflict_answer(
     )
 
 
-def _term_weights(question: str, stem_sets: list[set[str]]) -> dict[str, float]:
-    """Question terms weighted by rarity among the candidate sentences; names count double."""
-    n = len(stem_sets)
-    weights = {}
-    names = set(proper_terms(question)) - _MONTHS
-    for term in content_terms(question):
-        df = sum(1 for stems in stem_sets if term in stems)
-        weights[term] = (2.0 if term in names else 1.0) * math.log(1 + n / (1 + df))
-    return weights
-
-
-def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
-    """Does the question name something (a person, country, event) no passage mentions?"""
-    present = {stem(w) for p in passages for w in words(p.text + " " + p.title)}
-    names = [t for t in proper_terms(question) if t not in _MONTHS]
-    return any(t not in present for t in names)
-
-
-def _abstain(question: str, ranked: list[Scored], rewritten: str | None) -> Answer:
+def _abstain(question: str, found: Analysis, rewritten: str | None) -> Answer:
+    """The articles don't say; the closest passages are offered as related reading."""
     related_used = []
     stories: set[str] = set()
-    for s in ranked:
+    for s in found.ranked:
         if s.passage.story_id not in stories:
             stories.add(s.passage.story_id)
             related_used.append(Used(s.passage, s.span, s.score))
@@ -354,6 +337,8 @@ def _abstain(question: str, ranked: list[Scored], rewritten: str | None) -> Answ
         question=question,
         answer=f"{CANNOT_ANSWER} — no passage in the indexed articles answers this.",
         abstained=True,
+        kind="factoid",
+        confidence=round(found.probability, 3),
         citations=[],
         related=related,
         standalone_question=rewritten,

@@ -184,7 +184,7 @@ def _new_name(
     """Does the sentence name something (matched by `pattern`) the question does not?"""
     asked = {stem(w) for w in words(question)}
     for match in pattern.finditer(unabbreviate(sentence)):
-        found = next(g for g in match.groups() if g)
+        found = next((g for g in match.groups() if g), match.group(0))
         names = [w for w in _TOKEN.findall(found) if w.lower() not in STOPWORDS]
         if len(names) >= min_words and any(stem(w) not in asked for w in names):
             return True
@@ -198,6 +198,7 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
+_CONTRACTION = re.compile(r"['’](?:s|re|ve|ll|d)$")
 _ABBREV = re.compile(r"\b([A-Z])\.([A-Z])\.(?:([A-Z])\.)?")
 
 
@@ -221,7 +222,7 @@ def content_terms(text: str) -> list[str]:
     """Stems of the words that carry meaning (no stopwords, no question words)."""
     out = []
     for token in words(text):
-        low = token.lower()
+        low = _CONTRACTION.sub("", token.lower())  # "who's" -> "who", "what're" -> "what"
         if low in STOPWORDS or low in QUESTION_WORDS or len(low) < 2:
             continue
         out.append(stem(low))
@@ -246,7 +247,18 @@ _TYPE_CUES: list[tuple[str, str]] = [
         "date",
     ),
     (r"\bwhere\b|\b(?:which|what) (?:city|country|place|town|region|venue)\b", "place"),
-    (r"\bwho(?:m|se)?\b|\bwhich (?:person|official|minister|spokes\w+)\b", "person"),
+    (
+        r"\b(?:which|what) (?:company|companies|firm|organi[sz]ation|team|club|group|brand|"
+        r"platform|party|agency|bank|network|outlet|publication|newspaper|app|service|startup|"
+        r"manufacturer|carrier|airline|retailer|exchange|studio|band)\b",
+        "org",
+    ),
+    (
+        r"\bwho(?:m|se|'s|’s)?\b|\bwhich (?:person|official|minister|spokes\w+|player|"
+        r"individual|executive|ceo|leader|politician|president|chief|author|athlete|coach|"
+        r"manager|founder|candidate|actor|actress|singer|star|judge|lawyer|reporter)\b",
+        "person",
+    ),
 ]
 
 
@@ -280,6 +292,8 @@ def type_match(kind: str, sentence: str, question: str) -> float:
         return 1.0 if DATE_RE.search(sentence) else 0.0
     if kind == "place":
         return 1.0 if _new_name(PLACE_RE, sentence, question) else 0.0
+    if kind == "org":
+        return 1.0 if _new_name(PROPER_RE, sentence, question) else 0.0
     if kind == "person":
         if not _new_name(PERSON_RE, sentence, question, min_words=2):
             return 0.0

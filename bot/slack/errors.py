@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.errors import NewsbotError
+from index.api import NewsbotError
 
 
 class SlackConfigError(NewsbotError):

@@ -5,20 +5,27 @@ from __future__ import annotations
 import re
 
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+# mrkdwn has no escape for its formatting characters, so text shows look-alikes instead: `*`,
+# `~` and backticks always, `_` where it could open or close italics (not inside snake_case).
+_LOOKALIKES = {"*": "\u2217", "~": "\u223c", "`": "\u02cb", "_": "\u02cd"}
+_MARKUP = re.compile(r"[*~`]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_ORIGINALS = {v: k for k, v in _LOOKALIKES.items()}
+_LOOKALIKE = re.compile("|".join(_ORIGINALS))
 _ENTITY_TAIL = re.compile(r"&[a-z]{0,4}$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9_]{2,}$")
 _SAFE_URL = re.compile(r"^https?://[^\s|<>]+$")
 
 
 def escape(text: str) -> str:
-    """Escape `&`, `<`, `>` so Slack shows text literally: `<!channel>` pings nobody."""
+    """Make text show literally: `<!channel>` pings nobody, `*bold*` and ``` stay characters."""
     for raw, entity in _ESCAPES:
         text = text.replace(raw, entity)
-    return text
+    return _MARKUP.sub(lambda m: _LOOKALIKES[m.group(0)], text)
 
 
 def unescape(text: str) -> str:
-    """Undo Slack's escaping of `&`, `<`, `>` in text Slack sends us."""
+    """Undo `escape` (and Slack's own escaping of `&`, `<`, `>` in text Slack sends us)."""
+    text = _LOOKALIKE.sub(lambda m: _ORIGINALS[m.group(0)], text)
     for raw, entity in reversed(_ESCAPES):
         text = text.replace(entity, raw)
     return text

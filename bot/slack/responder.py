@@ -19,7 +19,7 @@ from bot.slack import blocks
 from bot.slack.client import retry_handlers
 from bot.slack.feedback import FeedbackStore
 from bot.slack.history import BotIdentity, BotThreads, build_history, fetch_thread
-from index.errors import NewsbotError
+from index.api import NewsbotError
 
 logger = logging.getLogger(__name__)
 

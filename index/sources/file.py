@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from index.clean import CleanedArticle, clean_article
 from index.dedupe import bytes_hash
 from index.html import clean_html
-from index.load import ArticleFile, read_article
+from index.load import ArticleFile, find_files, read_article
 from index.sources.base import Context, Document, Entry, Failed, Probe
 
 
@@ -17,17 +17,20 @@ class FileKind:
     name = "file"
 
     def claims(self, probe: Probe) -> bool:
-        """Any existing file (unsupported types are skipped with their reason)."""
-        return probe.path is not None and probe.path.is_file()
+        """Anything but a folder (unsupported types, FIFOs... are skipped with their reason)."""
+        return probe.path is not None and not probe.path.is_dir()
 
     def entries(self, probe: Probe, ctx: Context) -> Iterator[Entry]:
         """The file as one document."""
         assert probe.path is not None
-        yield file_entry(ArticleFile(probe.path, probe.path.name), ctx)
+        for file in find_files([probe.path]):
+            yield file_entry(file, ctx)
 
 
 def file_entry(file: ArticleFile, ctx: Context) -> Entry:
     """A document for one file, hashed now and read and cleaned when stored."""
+    if file.problem is not None:  # never opened (a FIFO would block)
+        return Failed(file.source, file.problem)
     try:
         data = file.path.read_bytes()
     except OSError as exc:

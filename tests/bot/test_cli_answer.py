@@ -111,7 +111,9 @@ def test_ask_json_has_the_design_fields(asked: list[dict]):
 def test_ask_json_answers_and_abstains(asked: list[dict]):
     bridge, chess, league = asked
     assert not bridge["abstained"] and "12 May" in bridge["answer"]
-    assert bridge["answer"].endswith("[1]")
+    # The short answer leads, cited; the dateline's "March 3" is metadata, not the answer.
+    assert bridge["short_answer"] == "12 May"
+    assert bridge["answer"].startswith("12 May [1]")
     (c,) = bridge["citations"]
     assert (c["n"], c["source"], c["published"]) == (1, "bridge.txt", "2025-03-03")
     assert c["title"] == "Harbour bridge to reopen in May"

@@ -56,7 +56,10 @@ def assert_well_cited(answer: Answer) -> None:
 def test_factual_question_gets_the_sentence_that_answers_it(answerer: ExtractiveAnswerer):
     answer = answerer.answer("How much did the bridge repairs cost?")
     assert not answer.abstained
-    assert answer.answer == "The repairs cost 84 million euros, twice the first estimate. [1]"
+    assert answer.short_answer == "84 million euros"
+    assert answer.answer == (
+        "84 million euros [1]: The repairs cost 84 million euros, twice the first estimate."
+    )
     (c,) = answer.citations
     assert c.n == 1 and c.source == "bridge.txt"
     assert c.quote == "The repairs cost 84 million euros, twice the first estimate."
@@ -148,3 +151,50 @@ def test_asking_an_empty_index_says_what_to_do_without_building_the_encoder(
     answerer = ExtractiveAnswerer(index=NewsIndex(IndexConfig(home=tmp_path / "home")))
     with pytest.raises(IndexNotBuiltError, match="newsbot ingest"):
         answerer.answer("Who won the national chess title?")
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("When will the Harbour bridge reopen?", "12 May"),
+        ("who won the national chess championship", "Nina Park"),
+        ("Who is the curator of the museum?", "Paul Amsel"),
+        ("where was the vellichor codex auctioned", "Geneva"),
+        ("how much did the museum pay for the codex?", "2.3 million euros"),
+    ],
+)
+def test_short_answer_is_named_first_and_quoted_verbatim(
+    answerer: ExtractiveAnswerer, question: str, short: str
+):
+    answer = answerer.answer(question)
+    assert not answer.abstained, answer.answer
+    assert answer.short_answer is not None and short in answer.short_answer
+    assert answer.answer.startswith(f"{answer.short_answer} [1]")
+    assert answer.short_answer in answer.citations[0].quote
+    assert answer.confidence is not None and 0 < answer.confidence <= 1
+
+
+def test_a_dateline_is_not_the_answer(answerer: ExtractiveAnswerer):
+    # The bridge article opens "PORTVILLE, March 3, 2025 (PNA/Reuters)- The Harbour bridge will
+    # reopen ... on 12 May": the dateline's date says when it was filed, not the answer.
+    answer = answerer.answer("when does the harbour bridge reopen")
+    assert answer.short_answer == "12 May"
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("🙂🙂🙂 ???", "no words"),
+        ("what is it about, is it?", "no content words"),
+        ("Кто выиграл национальный чемпионат по шахматам?", "English"),
+        ("Who won the chess championship? " * 160, "too long"),
+    ],
+)
+def test_questions_it_cannot_search_get_a_clear_reply(
+    answerer: ExtractiveAnswerer, question: str, reason: str
+):
+    answer = answerer.answer(question)
+    assert answer.abstained and answer.citations == []
+    assert answer.answer.startswith(CANNOT_ANSWER) and reason in answer.answer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -87,6 +88,34 @@ def test_llm_error_and_timeout_fall_back_with_a_note(news: NewsIndex):
         gate.set()
     assert answer.note is not None and answer.note.startswith("LLM unavailable (timed out)")
     assert "84 million" in answer.answer
+
+
+def test_a_hung_llm_is_abandoned_after_the_timeout_and_named_in_the_log(
+    news: NewsIndex, tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    with FakeOpenAI() as server:
+        server.hang()
+        settings = Settings(
+            home=tmp_path,
+            llm="openai:local-model",
+            openai_base_url=server.base_url,
+            llm_timeout=1,
+        )
+        with caplog.at_level(logging.WARNING, logger="bot.answer.llm"):
+            answer = build_answerer(settings, news).answer("How much did the bridge repairs cost?")
+        assert answer.note is not None and "timed out" in answer.note
+        assert "84 million" in answer.answer
+        # The log says what timed out and after how long (a bare TimeoutError says nothing).
+        warning = caplog.records[-1].getMessage()
+        assert "answer" in warning and "timed out after 1 s" in warning
+        # Nothing left that keeps the process alive: the hung call is on a daemon thread, and
+        # it is not retried in the background (the server saw one request, not a retry).
+        waiting = [t for t in threading.enumerate() if t.name.startswith("llm")]
+        assert waiting and all(t.daemon for t in waiting)
+        assert server.arrived.wait(timeout=10)
+        server.arrived.clear()
+        assert not server.arrived.wait(timeout=2.5)
+        assert len(server.requests) == 1
 
 
 def test_follow_up_is_condensed_by_the_llm_with_the_history(news: NewsIndex):

@@ -16,6 +16,9 @@ class FakeOpenAI:
     def __init__(self) -> None:
         self.replies: deque[str] = deque()
         self.requests: list[dict[str, Any]] = []
+        self.arrived = threading.Event()  # set on every request
+        self.release = threading.Event()  # `hang()`: requests wait for this before answering
+        self.release.set()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -24,6 +27,8 @@ class FakeOpenAI:
                 fake.requests.append(
                     {"path": self.path, "headers": dict(self.headers), "body": body}
                 )
+                fake.arrived.set()
+                fake.release.wait(timeout=60)
                 content = fake.replies.popleft() if fake.replies else "The articles don't say."
                 payload = {
                     "id": "chatcmpl-test",
@@ -57,10 +62,15 @@ class FakeOpenAI:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/v1"
 
+    def hang(self) -> None:
+        """Hold every request unanswered until the server stops (a hung LLM)."""
+        self.release.clear()
+
     def __enter__(self) -> FakeOpenAI:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.release.set()
         self._server.shutdown()
         self._server.server_close()

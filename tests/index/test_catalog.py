@@ -1,4 +1,5 @@
-"""Readers take the source records the last ingest saved, instead of reading them all from Chroma."""
+"""Readers and the next ingest take the source records the last ingest saved (one file per
+index, one in-memory `Catalog`), instead of reading them all from Chroma."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from index import catalog
 from index.api import NewsIndex
+from index.catalog import Catalog
 from index.config import IndexConfig
 from index.store import Collections
 from tests.fakes.articles import BRIDGE, CHESS, ORCHARD, write_articles
@@ -25,10 +26,10 @@ def test_a_reader_after_an_ingest_uses_the_saved_catalog(
     config = IndexConfig(home=tmp_path / "home")
     folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("chess.txt", CHESS)])
     NewsIndex(config, embedder=embedder).ingest([folder])
-    saved = next((config.home / "lexical").glob("*.catalog.json"))
-    records = json.loads(saved.read_text())["records"]
+    lexical = config.home / "lexical"
+    assert not list(lexical.glob("*.catalog.json")), "one on-disk copy of the records"
+    records = json.loads(_records_cache(config).read_text())["records"]
     assert sorted(m["source"] for m in records.values()) == ["bridge.txt", "chess.txt"]
-    assert all(set(m) <= set(catalog.FIELDS) for m in records.values())  # no MinHash, no paths
 
     monkeypatch.setattr(Collections, "all_docs", _refuse)
     reader = NewsIndex(config, embedder=embedder)  # as a new `newsbot ask` process
@@ -40,7 +41,7 @@ def test_a_catalog_of_another_generation_is_not_used(embedder, tmp_path: Path):
     config = IndexConfig(home=tmp_path / "home")
     folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE)])
     NewsIndex(config, embedder=embedder).ingest([folder])
-    saved = next((config.home / "lexical").glob("*.catalog.json"))
+    saved = _records_cache(config)
     stale = saved.read_text()
 
     write_articles(folder, [("orchard.md", ORCHARD)])
@@ -55,12 +56,13 @@ def test_a_catalog_of_another_generation_is_not_used(embedder, tmp_path: Path):
 
 def test_load_refuses_broken_or_foreign_files(tmp_path: Path):
     path = tmp_path / "c.json"
-    assert catalog.load(path, "g1") is None
-    catalog.save(path, "g1", {"r": {"state": "complete", "source": "a.txt"}})
-    assert catalog.load(path, "g1") == {"r": {"state": "complete", "source": "a.txt"}}
-    assert catalog.load(path, "g2") is None and catalog.load(path, "") is None
+    assert Catalog.load(path, "g1") is None
+    Catalog({"r": {"state": "complete", "source": "a.txt"}}).save(path, "g1")
+    loaded = Catalog.load(path, "g1")
+    assert loaded is not None and loaded.records == {"r": {"state": "complete", "source": "a.txt"}}
+    assert Catalog.load(path, "g2") is None and Catalog.load(path, "") is None
     path.write_text("{not json")
-    assert catalog.load(path, "g1") is None
+    assert Catalog.load(path, "g1") is None
     assert [p.name for p in tmp_path.iterdir()] == ["c.json"]  # no temporaries left
 
 
@@ -83,7 +85,7 @@ def test_an_ingest_reads_the_source_records_from_chroma_once(
     shutil.rmtree(config.home / "records")  # without the copy the last run saved
     NewsIndex(config, embedder=embedder).ingest([folder])
     assert len(reads) == 1
-    saved = json.loads(next((config.home / "lexical").glob("*.catalog.json")).read_text())
+    saved = json.loads(_records_cache(config).read_text())
     assert sorted(m["source"] for m in saved["records"].values()) == ["bridge.txt", "chess.txt"]
 
 

@@ -122,3 +122,18 @@ def test_seed_page_as_html_is_cleaned_like_text() -> None:
         "Lavrov added that based on the outcome of the meeting, “it will be clear how quickly "
         "and effectively we can move forward.”"
     )
+
+
+@pytest.mark.parametrize(
+    "head", ["<title>Bridge reopens soon\n", "<TITLE lang=en>Bridge reopens soon"]
+)
+def test_an_unclosed_title_does_not_swallow_the_page(head: str):
+    body = (
+        "<p>The harbour bridge reopens on 12 May after repairs to 400 steel cables, officials "
+        "said.</p><p>Traffic will be limited to two lanes for a month while crews finish.</p>"
+    )
+    article = clean_html(_page(head=head, body=body))
+    assert "<" not in article.text and "</head>" not in article.text
+    assert "reopens on 12 May after repairs" in article.text
+    assert "two lanes for a month" in article.text
+    assert article.title == "Bridge reopens soon"

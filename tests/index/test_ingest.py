@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,19 @@ def test_bad_files_are_skipped_by_name_and_good_ones_land(news: NewsIndex, tmp_p
     assert "empty" in skipped["empty.txt"] and "binary" in skipped["image.txt"]
     assert sorted(report.added) == ["bridge.txt", "legacy.txt"]
     assert "Tomás Berg" in "\n".join(_chunk_docs(news))
+
+
+def test_fifo_and_symlink_loop_are_skipped_by_name_never_hang(news: NewsIndex, tmp_path: Path):
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE)])
+    os.mkfifo(folder / "pipe.txt")  # opening it would block until a writer comes
+    (folder / "loop.txt").symlink_to("loop.txt")
+    (folder / "wide.txt").write_bytes(CHESS.encode("utf-16"))
+    report = news.ingest([folder], prune=True)
+    skipped = {s["source"]: s["reason"] for s in report.skipped}
+    assert set(skipped) == {"pipe.txt", "loop.txt"}
+    assert "named pipe" in skipped["pipe.txt"] and "symlink loop" in skipped["loop.txt"]
+    assert sorted(report.added) == ["bridge.txt", "wide.txt"]
+    assert "Nina Park" in "\n".join(_chunk_docs(news))
 
 
 def test_missing_path_is_an_error_before_any_work(news: NewsIndex, tmp_path: Path):

@@ -381,3 +381,45 @@ def test_death_with_a_record_half_written_is_rolled_back(
     assert report.recovered == 5
     assert report.unchanged == 0 and len(report.added) == 5
     assert_consistent(news, documents=5, chunks=5)
+
+
+@pytest.mark.parametrize("reader_copy", [True, False], ids=["catalog-copy", "chroma-records"])
+def test_readers_see_one_version_of_an_article_a_killed_update_left_half_done(
+    stores: Path, embedder: Embedder, tmp_path: Path, reader_copy: bool
+):
+    """Killed after the new version's chunks were written and before the old ones went: until
+    the next ingest, a reader sees the old version only, never a mix of both."""
+    folder = write_articles(tmp_path / "articles", [("bridge.txt", BRIDGE), ("chess.txt", CHESS)])
+    config = in_shared_home(stores, f"mixed-{reader_copy}")
+    news = NewsIndex(config, embedder=embedder)
+    news.ingest([folder])
+    old = {m["source"]: m["article_id"] for m in news.collections().all_docs().values()}
+    updated = BRIDGE.replace("84 million", "86 million").replace("12 May", "19 May")
+    (folder / "bridge.txt").write_text(updated)
+
+    class DiesBeforeDroppingTheOldVersion(Collections):
+        def delete_article_chunks(self, *article_ids: str) -> None:
+            if old["bridge.txt"] in article_ids:
+                raise SimulatedCrash("died before deleting the replaced chunks")
+            super().delete_article_chunks(*article_ids)
+
+    dying = DiesBeforeDroppingTheOldVersion(news.client, news.collection_name, create=True)
+    with pytest.raises(SimulatedCrash):
+        _ingestor(news, dying, embedder).run([folder])
+    stored = Counter(m["article_id"] for m in dying.chunks.get(include=["metadatas"])["metadatas"])
+    assert len(stored) == 3, "both versions' chunks are in the store"
+    if not reader_copy:  # the reader must read the records from Chroma
+        shutil.rmtree(config.home / "lexical", ignore_errors=True)
+
+    reader = NewsIndex(config, embedder=embedder)
+    for question in ("How much did the bridge repairs cost?", "When will the bridge reopen?"):
+        passages = reader.search(question, k=10, per_story=10, novelty=0.0)
+        bridge = {p.article_id for p in passages if p.source == "bridge.txt"}
+        assert bridge == {old["bridge.txt"]}, question
+        text = " ".join(p.text for p in passages)
+        assert "86 million" not in text and "19 May" not in text
+
+    news.ingest([folder])  # the next run finishes the update: now only the new version shows
+    passages = reader.search("How much did the bridge repairs cost?", k=10, per_story=10)
+    assert "86 million" in " ".join(p.text for p in passages)
+    assert old["bridge.txt"] not in {p.article_id for p in passages}

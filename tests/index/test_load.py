@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,35 @@ def test_oversized_file_is_refused(tmp_path: Path):
     path.write_text("word " * 5000)
     with pytest.raises(UnsupportedFileError, match="too large"):
         read_article(_file(path), max_bytes=1000)
+
+
+ENGLISH = "The harbour bridge reopens on 12 May after repairs, officials said on Tuesday.\n" * 3
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_and_without_a_bom_is_decoded(tmp_path: Path, codec: str):
+    # "utf-16" writes a BOM; the -le/-be codecs write none, as some Windows tools do.
+    path = tmp_path / "wide.txt"
+    path.write_bytes(ENGLISH.encode(codec))
+    raw = read_article(_file(path), max_bytes=10_000)
+    assert raw.text.lstrip("\ufeff") == ENGLISH
+    assert raw.encoding.startswith("utf-16")
+
+
+def test_fifo_and_symlink_loops_are_named_not_skipped_silently(tmp_path: Path):
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "one.txt").write_text("x")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "loop.txt").symlink_to("loop.txt")
+    (folder / "x.txt").symlink_to("y.txt")
+    (folder / "y.txt").symlink_to("x.txt")
+    files = {f.source: f for f in find_files([folder])}
+    assert sorted(files) == ["loop.txt", "one.txt", "pipe.txt", "x.txt", "y.txt"]
+    assert files["one.txt"].problem is None
+    assert "named pipe" in str(files["pipe.txt"].problem)
+    for name in ("loop.txt", "x.txt", "y.txt"):
+        assert "symlink loop" in str(files[name].problem)
+    # A FIFO named on the command line is reported too, never opened (opening one blocks).
+    (direct,) = find_files([folder / "pipe.txt"])
+    assert "named pipe" in str(direct.problem)

@@ -132,3 +132,30 @@ def test_title_from_text_cuts_at_a_word() -> None:
     title = title_from_text("word " * 50, limit=22)
     assert title == "word word word word…"
     assert title_from_text("Short line.") == "Short line."
+
+
+def test_credit_lines_are_metadata_not_text():
+    from index.clean import clean_article
+    from index.metadata import parse_byline
+
+    byline = parse_byline("By Elizabeth Lopatto | The Verge | Published 2023-10-06")
+    assert byline is not None
+    assert (byline.author, byline.outlet, str(byline.published)) == (
+        "Elizabeth Lopatto",
+        "The Verge",
+        "2023-10-06",
+    )
+    assert parse_byline("Cnbc | World Business News Leader | Published 2023-10-06").outlet == "Cnbc"
+    assert parse_byline("By the way, shares fell 5% | more") is None
+    assert parse_byline("Shares fell | Markets") is None
+    raw = (
+        "Big news today\n\nBy Jane Doe | The Verge | Updated March 3, 2024\n\n"
+        "The company said on Monday that it would cut 500 jobs across Europe, a memo showed.\n\n"
+        "Photo: John Smith/Getty Images\n\n"
+        "Sign up for our free newsletter to get the latest updates in your inbox.\n\n"
+        "The cuts follow a weak quarter, the chief executive said in a statement to staff."
+    )
+    art = clean_article(raw)
+    assert (art.author, art.outlet, str(art.published)) == ("Jane Doe", "The Verge", "2024-03-03")
+    assert "Jane Doe" not in art.text and "Getty" not in art.text and "newsletter" not in art.text
+    assert "cut 500 jobs" in art.text and "weak quarter" in art.text

@@ -25,3 +25,17 @@ def test_all_records_come_back_past_sqlites_variable_limit(tmp_path: Path):
     assert count > 6 * PAGE
     assert len(records) == count
     assert records["doc32999"] == {"state": "complete", "n": 32999}
+
+
+def test_reopening_the_embedded_store_starts_a_fresh_chroma_system(tmp_path: Path):
+    """`reopen_embedded` relies on chromadb's `Client.close()` stopping the System that clients
+    of one path share once the last of them closes; if an upgrade changes that, a reader in
+    another process than the ingest would keep failing with "Error finding id"."""
+    from index.store import reopen_embedded
+
+    old = open_client(home=tmp_path, chroma_url=None)
+    Collections(old, "reopen-me").put_docs(["a"], [{"state": "complete"}], np.ones((1, 4)))
+    system = old._system  # chromadb internals, read only here to check the public close()
+    fresh = reopen_embedded(old, tmp_path)
+    assert fresh._system is not system, "chromadb kept the old System after close()"
+    assert Collections(fresh, "reopen-me").all_docs() == {"a": {"state": "complete"}}

@@ -64,6 +64,39 @@ def test_article_text_is_escaped_everywhere() -> None:
     assert "<@U_ASKER>" in rendered  # our own mention of the asker is real markup
 
 
+def test_markup_from_article_text_is_shown_literally() -> None:
+    """Article text with *bold*, _italic_, ~strike~ or ``` fences renders as plain text."""
+    marked = "The *Harbour* bridge ```reopens``` on _12 May_ ~maybe~ at `noon`"
+    answer = Answer(
+        question=marked,
+        answer=f"{marked} [1]",
+        abstained=False,
+        citations=[
+            Citation(
+                n=1,
+                source="a.txt",
+                title=marked,
+                outlet=marked,
+                published="2025-01-01",
+                quote=marked,
+                also_reported_by=[marked],
+            )
+        ],
+        conflicts=[Conflict(about=marked, versions=[ConflictVersion(value=marked, n=1)])],
+        note=marked,
+    )
+    message = blocks.render_answer(answer, answer_id="a1", asked_by="U_ASKER")
+    rendered = _texts(message)
+    for raw in ("*Harbour*", "```", "_12 May_", "~maybe~", "`noon`"):
+        assert raw not in rendered
+    assert rendered.count("Harbour") >= 8
+    # Our own formatting stays real markup.
+    assert "*[1]*" in rendered and "*Sources*" in rendered and "_Also reported by: " in rendered
+    # Reading our answer back (thread history) gives the original text.
+    assert blocks.posted_answer({"blocks": message.blocks}) == answer.answer
+    assert blocks.posted_question({"blocks": message.blocks}) == marked
+
+
 def test_an_unsafe_asker_id_is_not_rendered() -> None:
     message = blocks.render_answer(canned_answer("q"), answer_id="a1", asked_by="U1> <!channel")
     assert "<!channel" not in _texts(message)

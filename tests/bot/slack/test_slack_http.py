@@ -177,3 +177,14 @@ def test_feedback_clicks_are_stored_and_acknowledged(start_bot: StartBot) -> Non
         ("down", "U_BOB", "C_NEWS"),
     ]
     assert rows[0]["question"] == QUESTION and rows[0]["answer"] == canned_answer(QUESTION).answer
+
+
+def test_the_waitress_internals_the_http_server_stops_with_still_exist():
+    """`bot.slack.servers.HttpServer` polls waitress's loop itself so that `stop()` ends it from
+    another thread; these are the (non-public) parts of waitress it relies on."""
+    from waitress import wasyncore
+    from waitress.server import BaseWSGIServer
+
+    assert callable(wasyncore.loop) and callable(wasyncore.close_all)
+    for name in ("pull_trigger", "effective_port", "effective_host", "task_dispatcher"):
+        assert hasattr(BaseWSGIServer, name) or name in BaseWSGIServer.__init__.__code__.co_names

@@ -1,0 +1,136 @@
+"""Answer or abstain: a logistic model over a few signals, fitted on outside development data.
+
+The weights live in `calibration.json` beside this file, written by `bench/calibrate_answer.py`
+(which fits them on part of the development sets and reports on the rest). Fitting is plain
+numpy (Newton's method on an L2-regularised log-loss): a dozen features do not need a library.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+# The signals, in the order the model reads them (see `bot.answer.extractive` for each).
+FEATURES = (
+    "semantic",  # cosine of the answer sentence to the question
+    "coverage",  # share of the question's weighted terms in the answer sentence
+    "context_coverage",  # ... in the sentence and its neighbours
+    "pool_coverage",  # ... anywhere in the three best passages (multi-clause questions)
+    "typed",  # the sentence holds the kind of answer asked for (1), or none is asked (0.5)
+    "support",  # share of the answer votes the short answer won
+    "stories",  # log(1 + stories whose sentences hold the short answer)
+    "margin",  # lead over the next best sentence
+    "missing_names",  # share of the question's names no passage mentions
+    "missing_terms",  # weighted share of the question's terms no passage holds
+    "novel",  # new content words the sentence adds beyond the question (capped, scaled)
+    "score",  # the sentence's combined ranking score
+    "length",  # log(1 + content words in the question)
+)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A fitted logistic model: standardised features, weights, bias and a decision threshold."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    features: tuple[str, ...] = FEATURES
+
+    def probability(self, values: Mapping[str, float]) -> float:
+        """P(the articles answer the question), from the signals of the best candidate."""
+        z = self.bias
+        for name, mu, sd, w in zip(self.features, self.mean, self.scale, self.weights, strict=True):
+            z += w * (float(values.get(name, 0.0)) - mu) / sd
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def answers(self, values: Mapping[str, float]) -> bool:
+        """Answer (True) or abstain (False)."""
+        return self.probability(values) >= self.threshold
+
+    def to_json(self) -> dict[str, Any]:
+        """The on-disk form."""
+        return {
+            "features": list(self.features),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "weights": list(self.weights),
+            "bias": self.bias,
+            "threshold": self.threshold,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Calibration:
+        """Read the on-disk form; features the code no longer computes are refused."""
+        features = tuple(data["features"])
+        unknown = set(features) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"calibration names unknown features: {sorted(unknown)}")
+        return cls(
+            mean=tuple(data["mean"]),
+            scale=tuple(data["scale"]),
+            weights=tuple(data["weights"]),
+            bias=float(data["bias"]),
+            threshold=float(data["threshold"]),
+            features=features,
+        )
+
+
+@cache
+def default_calibration() -> Calibration:
+    """The packaged model (bot/answer/calibration.json)."""
+    text = resources.files(__package__).joinpath("calibration.json").read_text(encoding="utf-8")
+    return Calibration.from_json(json.loads(text))
+
+
+def save(calibration: Calibration, path: Path) -> None:
+    """Write the model as JSON."""
+    path.write_text(json.dumps(calibration.to_json(), indent=1) + "\n", encoding="utf-8")
+
+
+def fit(
+    rows: Sequence[Mapping[str, float]],
+    labels: Sequence[int],
+    *,
+    sample_weights: Sequence[float] | None = None,
+    l2: float = 1.0,
+    features: Sequence[str] = FEATURES,
+    threshold: float = 0.5,
+) -> Calibration:
+    """L2-regularised logistic regression by Newton's method (a few iterations converge)."""
+    x = np.array([[float(r.get(f, 0.0)) for f in features] for r in rows], dtype=np.float64)
+    y = np.asarray(labels, dtype=np.float64)
+    sw = np.ones(len(y)) if sample_weights is None else np.asarray(sample_weights, np.float64)
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = np.hstack([(x - mean) / scale, np.ones((len(y), 1))])
+    w = np.zeros(z.shape[1])
+    reg = np.full(z.shape[1], l2)
+    reg[-1] = 0.0  # the bias is not shrunk
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -30, 30)))
+        grad = z.T @ (sw * (p - y)) + reg * w
+        hess = (z * (sw * p * (1 - p))[:, None]).T @ z + np.diag(reg)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    return Calibration(
+        mean=tuple(float(v) for v in mean),
+        scale=tuple(float(v) for v in scale),
+        weights=tuple(float(v) for v in w[:-1]),
+        bias=float(w[-1]),
+        threshold=threshold,
+        features=tuple(features),
+    )

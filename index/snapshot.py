@@ -1,0 +1,63 @@
+"""What a reader derives from the catalog once per index generation: articles, stories, dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.catalog import Catalog
+from index.lexical import LexicalIndex
+
+
+def live_articles(catalog: Catalog) -> set[str]:
+    """Ids of the articles readers may see (one version per source)."""
+    return {str(m["article_id"]) for m in catalog.visible().values()}
+
+
+@dataclass
+class Snapshot:
+    """The visible records of one generation, indexed for retrieval."""
+
+    generation: str
+    by_article: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    by_story: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    effective_day: dict[str, int] = field(default_factory=dict)
+    lexical: LexicalIndex | None = None
+    chunk_count: int = 0
+
+    @classmethod
+    def of(cls, generation: str, catalog: Catalog) -> Snapshot:
+        """Index the records readers see."""
+        snap = cls(generation)
+        for meta in catalog.visible().values():
+            snap.by_article.setdefault(str(meta["article_id"]), []).append(meta)
+            snap.by_story.setdefault(str(meta["story_id"]), []).append(meta)
+        snap.chunk_count = sum(
+            int(metas[0].get("chunks") or 0) for metas in snap.by_article.values()
+        )
+        for story in snap.by_story.values():
+            days = [int(m.get("published_day") or 0) for m in story]
+            dated = [d for d in days if d]
+            # An undated copy of a dated story is dated by the story (never by file mtime).
+            for meta in story:
+                own = int(meta.get("published_day") or 0)
+                snap.effective_day[str(meta["article_id"])] = own or (min(dated) if dated else 0)
+        return snap
+
+    def has_dates(self) -> bool:
+        """Does any visible article have a date?"""
+        return any(self.effective_day.values())
+
+    def also_reported_by(
+        self, story_id: str, source: str, own_outlet: str | None
+    ) -> tuple[str, ...]:
+        """Other outlets (or sources) carrying the story."""
+        names: list[str] = []
+        for meta in self.by_story.get(story_id, []):
+            if meta.get("source") == source:
+                continue
+            outlet = str(meta.get("outlet") or "")
+            name = outlet if outlet and outlet != own_outlet else str(meta.get("source"))
+            if name not in names:
+                names.append(name)
+        return tuple(names)

@@ -1,0 +1,25 @@
+"""Usage errors of `newsbot ask`: caught before any model or index work, exit code 2."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bot.test_cli_index import newsbot
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["ask", ""], "empty"),
+        (["ask", "   "], "empty"),
+        (["ask", "-k", "0", "Who won?"], "-k"),
+        (["ask", "-k", "-3", "Who won?"], "-k"),
+    ],
+)
+def test_bad_ask_arguments_exit_2_with_a_clear_error(args: list[str], says: str):
+    result = newsbot(*args)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    error = [ln for ln in result.stderr.splitlines() if "Error" in ln or "error" in ln]
+    assert error and says in " ".join(error), result.stderr
