@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-import feedparser
-
 from index.sources.base import Context, Entry, Failed, Probe
 from index.sources.web import Item, articles, root_name
 
@@ -36,6 +34,8 @@ class FeedKind:
             items = [Item.from_json(i) for i in probe.remembered.get("items", [])]
             yield from articles(items, ctx, listing_unchanged=True)
             return
+        import feedparser  # here: an unchanged feed (304) is never parsed
+
         parsed = feedparser.parse(response.body)
         outlet = str(parsed.feed.get("title", "")).strip()
         items = [item for entry in parsed.entries if (item := _item(entry, outlet)) is not None]

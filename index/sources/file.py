@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from index.clean import CleanedArticle, clean_article
 from index.dedupe import bytes_hash
-from index.html import clean_html
 from index.load import ArticleFile, find_files, read_article
 from index.sources.base import Context, Document, Entry, Failed, Probe
 
@@ -37,6 +36,8 @@ def file_entry(file: ArticleFile, ctx: Context) -> Entry:
         return Failed(file.source, f"cannot read: {exc}", key=str(file.path.resolve()))
 
     def load() -> CleanedArticle:
+        from index.html import clean_html  # here: trafilatura is only loaded when a file changed
+
         raw = read_article(file, max_bytes=ctx.max_file_bytes)
         return clean_html(raw.text) if raw.is_html else clean_article(raw.text)
 

@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 
 from index.dedupe import bytes_hash, content_hash
 from index.errors import NewsbotError
-from index.html import clean_html
 from index.load import decode
 from index.sources.base import Context, Document, Entry, Failed, Unchanged
 from index.web.fetch import Fetcher, FetchError, Response
@@ -155,6 +154,8 @@ def page_entry(
     if held and held.get("body") == body_hash:  # same bytes (no validators): nothing to parse
         ctx.web.state.stage(url, {**held, **entry})
         return Unchanged(str(held["key"]), url)
+    from index.html import clean_html  # here: trafilatura is only loaded when a page changed
+
     try:
         text = _decode(response)
         key = canonical_url(text, response.final_url)
