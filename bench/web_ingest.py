@@ -12,7 +12,8 @@ in a subprocess with a fresh NEWSBOT_HOME:
   (c) the same command again into (b)'s home: the feed answers 304.
 Targets: files/web wall time >= 0.8 (web at least 0.8x the speed of files), and (c)/(b) <= 0.05.
 Both the process wall time (interpreter, model load, ingest) and the ingest's own time (the
-summary's `seconds`) are reported. The site's default politeness (NEWSBOT_WEB_DELAY 0.05 s,
+summary's `seconds`) are reported, and `newsbot stats` on (c)'s home as the floor any newsbot
+process pays (interpreter, imports, opening the store). The site's default politeness (NEWSBOT_WEB_DELAY 0.05 s,
 4 requests per host) is kept. Figures go to OUT/web_ingest.json; nothing fails on a time.
 """
 
@@ -161,6 +162,15 @@ def ingest(source: str, home: Path, cwd: Path) -> dict[str, Any]:
     }
 
 
+def stats_floor(home: Path, cwd: Path) -> float:
+    """Wall time of `newsbot stats --json` on the same home: the process start, imports and
+    store opening that any newsbot command pays (the floor under a no-op ingest)."""
+    env = offline_env({"NEWSBOT_HOME": str(home)})
+    env.pop("NEWSBOT_CHROMA_URL", None)
+    run = run_timed([*newsbot_command(), "stats", "--json"], env=env, cwd=cwd, timeout=RUN_TIMEOUT)
+    return round(run.seconds, 2)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=300)
@@ -188,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             second = ingest(feed, work / f"home-web-{r}", work)
             second["bodies_sent"] = site.bodies_sent - sent
             second["requests"] = site.requests - asked
+            second["stats_floor_s"] = stats_floor(work / f"home-web-{r}", work)
             print(f"round {r + 1}: again {second}", file=sys.stderr)
             if first["added"] != args.articles or second["chunks_embedded"]:
                 raise BenchError(f"unexpected web ingest: first {first}, second {second}")
@@ -214,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.articles} articles, median of {args.rounds} round(s):\n"
         f"  files {med('files', 'wall_s'):.1f} s wall ({med('files', 'ingest_s'):.1f} s ingest)\n"
         f"  feed  {med('web', 'wall_s'):.1f} s wall ({med('web', 'ingest_s'):.1f} s ingest)\n"
-        f"  again {med('web_again', 'wall_s'):.1f} s wall ({med('web_again', 'ingest_s'):.2f} s ingest)\n"
+        f"  again {med('web_again', 'wall_s'):.1f} s wall ({med('web_again', 'ingest_s'):.2f} s ingest; "
+        f"`newsbot stats` alone: {med('web_again', 'stats_floor_s'):.1f} s)\n"
         f"  speed web vs files: {result['speed_ratio_wall']:.2f}x wall, "
         f"{result['speed_ratio_ingest']:.2f}x ingest (target >= {TARGET_SPEED})\n"
         f"  unchanged feed again: {result['second_ratio_wall']:.3f} of the first wall, "
