@@ -8,7 +8,6 @@ from typing import Any
 from index.catalog import Catalog
 from index.lexical import LexicalIndex
 
-
 # What retrieval reads of a source record; MinHash, paths and hashes are the ingest's business.
 FIELDS = ("article_id", "story_id", "chunks", "published_day", "source", "outlet")
 
