@@ -62,8 +62,7 @@ def seed_qa(work: Path, bbc: int) -> dict[str, Any]:
     answerer.answer("warm up: who met in Istanbul?")  # load the encoder and caches once
     report = evaluate(answerer, items)
     metrics = report.metrics()
-    # Warm latency over three passes of all questions. Sentence cosines come from the vectors
-    # stored at ingest, so no answer-side cache makes a repeated question cheaper.
+    # Warm latency over three passes of all questions.
     latencies = []
     for _ in range(3):
         for item in items:
