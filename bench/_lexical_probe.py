@@ -24,7 +24,7 @@ def main() -> None:
     from bot.settings import Settings
     from index.api import NewsIndex
     from index.lexical import Segment
-    from index.retrieve import Retriever
+    from index.prepare import LexicalWriter
 
     settings = Settings()
     reader = NewsIndex(settings.index_config())
@@ -35,18 +35,18 @@ def main() -> None:
 
     writer = NewsIndex(settings.index_config())
     lexical_s: list[float] = []
-    rebuild_lexical = Retriever.rebuild_lexical
+    update = LexicalWriter.update
 
-    def timed_rebuild(self: Retriever, records: dict | None = None) -> None:
+    def timed_update(self: LexicalWriter, *args: object) -> None:
         mark = time.perf_counter()
-        rebuild_lexical(self, records)
+        update(self, *args)  # type: ignore[arg-type]
         lexical_s.append(time.perf_counter() - mark)
 
-    Retriever.rebuild_lexical = timed_rebuild  # type: ignore[method-assign]
+    LexicalWriter.update = timed_update  # type: ignore[method-assign]
     started = time.perf_counter()
     report = writer.ingest([article])
     ingest_s = time.perf_counter() - started
-    Retriever.rebuild_lexical = rebuild_lexical  # type: ignore[method-assign]
+    LexicalWriter.update = update  # type: ignore[method-assign]
 
     started = time.perf_counter()
     hits = reader.search(question)
@@ -56,9 +56,8 @@ def main() -> None:
     reader_warm = time.perf_counter() - started
     lexical = reader.retriever.snapshot().lexical
 
-    retriever = writer.retriever
     started = time.perf_counter()
-    ids, texts = retriever._chunk_texts(None)
+    ids, texts = writer.collections().chunk_texts(None)
     fetch_s = time.perf_counter() - started
     started = time.perf_counter()
     Segment.build(ids, texts)

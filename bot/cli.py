@@ -7,6 +7,7 @@ import sys
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from bot import cli_answer, cli_index, cli_slack, cli_watch
 from bot.context import AppContext
@@ -55,6 +56,14 @@ def main() -> None:
         if debug:
             raise
         typer.echo(f"newsbot: {exc}", err=True)
+        raise SystemExit(2) from None
+    except ValidationError as exc:  # a bad NEWSBOT_* value (env or .env)
+        if debug:
+            raise
+        for error in exc.errors():
+            field = "_".join(str(part) for part in error["loc"])
+            name = field if field.isupper() else f"NEWSBOT_{field.upper()}"  # PORT, SLACK_...
+            typer.echo(f"newsbot: invalid {name}={error.get('input')!r}: {error['msg']}", err=True)
         raise SystemExit(2) from None
     except typer.Abort:
         typer.echo("Aborted.", err=True)

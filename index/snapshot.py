@@ -8,6 +8,9 @@ from typing import Any
 from index.catalog import Catalog
 from index.lexical import LexicalIndex
 
+# What retrieval reads of a source record; MinHash, paths and hashes are the ingest's business.
+FIELDS = ("article_id", "story_id", "chunks", "published_day", "source", "outlet")
+
 
 def live_articles(catalog: Catalog) -> set[str]:
     """Ids of the articles readers may see (one version per source)."""
@@ -29,7 +32,8 @@ class Snapshot:
     def of(cls, generation: str, catalog: Catalog) -> Snapshot:
         """Index the records readers see."""
         snap = cls(generation)
-        for meta in catalog.visible().values():
+        for full in catalog.visible().values():
+            meta = {f: full[f] for f in FIELDS if f in full}
             snap.by_article.setdefault(str(meta["article_id"]), []).append(meta)
             snap.by_story.setdefault(str(meta["story_id"]), []).append(meta)
         snap.chunk_count = sum(

@@ -93,9 +93,13 @@ def is_instruction(sentence: str) -> bool:
     return first in _IMPERATIVE or _INSTRUCTION.search(bare) is not None
 
 
+# The prompt's own wording for disagreeing sources: it states no fact of its own.
+_FRAMING = re.compile(r"^\s*sources differ\b:?|\bvs\.?(?=\s)|\bversus\b", re.IGNORECASE)
+
+
 def _terms(text: str) -> tuple[set[str], set[str]]:
     """Content-word stems and numbers of a text."""
-    text = _MARKERS.sub(" ", text)
+    text = _FRAMING.sub(" ", _MARKERS.sub(" ", text))
     numbers = {n.replace(",", "") for n in _NUMBER.findall(text)}
     stems = {stem(w) for w in words(text) if not w[0].isdigit() and w.lower() not in STOPWORDS}
     return stems, numbers

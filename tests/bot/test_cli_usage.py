@@ -23,3 +23,12 @@ def test_bad_ask_arguments_exit_2_with_a_clear_error(args: list[str], says: str)
     assert "Traceback" not in result.stderr
     error = [ln for ln in result.stderr.splitlines() if "Error" in ln or "error" in ln]
     assert error and says in " ".join(error), result.stderr
+
+
+def test_a_bad_setting_names_the_variable_and_exits_2(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("NEWSBOT_TOP_K", "0")
+    result = newsbot("ask", "Who won?")
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.startswith("newsbot: invalid NEWSBOT_TOP_K='0'"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

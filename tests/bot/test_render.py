@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.models import Answer, Citation, Conflict, ConflictVersion
 from bot.render import render_passages, render_text, source_line
-from prompts import CANNOT_ANSWER
+from prompts import ABSTENTION, CANNOT_ANSWER
 
 BRIDGE = Citation(
     n=1,
@@ -49,7 +49,7 @@ def test_answer_then_numbered_sources_with_quotes():
 def test_abstention_shows_related_reading_labelled_as_not_an_answer():
     answer = Answer(
         question="Who won the league?",
-        answer=f"{CANNOT_ANSWER} — no passage in the indexed articles answers this.",
+        answer=ABSTENTION,
         abstained=True,
         related=[BRIDGE],
     )
