@@ -176,11 +176,15 @@ def probe(
     reference = vectors[DEFAULT]
     cosine = {c: round(float((vectors[c] * reference).sum(axis=1).min()), 6) for c in candidates}
     speed = {c: round(len(texts) / best[c], 1) for c in candidates}
-    passing = [c for c in candidates if cosine[c] >= PARITY]
-    winner = max(passing, key=lambda c: speed[c])
-    if speed[winner] < speed[DEFAULT] * MARGIN:
-        winner = DEFAULT
+    winner = pick(speed, cosine)
     return EncoderChoice(winner, "probe", speed, cosine, embedders[winner])
+
+
+def pick(speed: dict[str, float], cosine: dict[str, float]) -> str:
+    """The fastest encoder whose vectors pass parity, if it beats onnxruntime by MARGIN."""
+    passing = [c for c in speed if cosine.get(c, 0.0) >= PARITY]
+    winner = max(passing, key=lambda c: speed[c], default=DEFAULT)
+    return winner if speed[winner] >= speed.get(DEFAULT, 0.0) * MARGIN else DEFAULT
 
 
 def probe_texts() -> tuple[list[str], list[list[tuple[int, int]]]]:
