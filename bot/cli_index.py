@@ -65,6 +65,8 @@ def stats(
         typer.echo(json.dumps(data))
         return
     for key, value in data.items():
+        if isinstance(value, dict):  # e.g. the encoder: "encoder onnxruntime, reason ..."
+            value = ", ".join(f"{k} {v}" for k, v in value.items() if v not in (None, {}))
         typer.echo(f"{key:>16}: {value}")
 
 

@@ -51,10 +51,10 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(
         default=25, description="Tokens of overlap between neighbouring chunks (whole sentences)."
     )
-    bf16: bool | None = Field(
-        default=None,
-        description="Embed in bf16 at ingest (true/false); unset = when the CPU has bf16 dot "
-        "products (AVX512-BF16 or AMX).",
+    encoder: str = Field(
+        default="auto",
+        description="Runtime and precision that embed at ingest: auto (measured once per "
+        "machine, cached under NEWSBOT_HOME/models), onnxruntime, openvino or openvino-bf16.",
     )
     max_file_mb: float = Field(default=5.0, description="Files larger than this are skipped.")
     web_timeout: float = Field(default=20.0, description="Seconds before a web request gives up.")
@@ -145,7 +145,7 @@ class Settings(BaseSettings):
             embed_model=self.embed_model,
             chunk_tokens=self.chunk_tokens,
             chunk_overlap=self.chunk_overlap,
-            bf16=self.bf16,
+            encoder=self.encoder,
             max_file_bytes=int(self.max_file_mb * 1024 * 1024),
             fetch=FetchOptions(
                 timeout=self.web_timeout,

@@ -19,7 +19,7 @@ from filelock import FileLock, Timeout
 from index.clean import CLEANER_VERSION
 from index.config import IndexConfig
 from index.datefilter import DateFilter, filter_from_question
-from index.embed import Embedder, make_embedder
+from index.embed import Embedder, describe_encoder, make_embedder
 from index.errors import (
     EmbeddingModelError,
     IndexNotBuiltError,
@@ -97,7 +97,9 @@ class NewsIndex:
     @cached_property
     def embedder(self) -> Embedder:
         """The embedding model (loaded on first use)."""
-        return self._embedder or make_embedder(self.config.embed_model, models_dir=self.models_dir)
+        return self._embedder or make_embedder(
+            self.config.embed_model, models_dir=self.models_dir, encoder=self.config.encoder
+        )
 
     @cached_property
     def query_embedder(self) -> Embedder:
@@ -301,6 +303,9 @@ class NewsIndex:
             "stories": len({m.get("story_id") for m in records}),
             "dated": sum(1 for m in articles.values() if m.get("published")),
             "embedding_model": self.config.embed_model,
+            "encoder": describe_encoder(
+                self.config.embed_model, self.models_dir, self.config.encoder
+            ),
             "collection": self.collection_name,
             "store": self.location,
         }

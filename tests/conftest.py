@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from index.config import IndexConfig
-from index.embed import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder, make_embedder
+from index.embed import DEFAULT_MODEL, Embedder, make_embedder
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEEDS = SHARED / "corpus" / "seeds"
@@ -53,14 +53,6 @@ def _release_stores_under(root: Path) -> None:
 def embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
     """The real default embedding model as `newsbot ingest` runs it, loaded once per session."""
     model = make_embedder(DEFAULT_MODEL, models_dir=tmp_path_factory.mktemp("models"))
-    model.embed_query("warm up")
-    return model
-
-
-@pytest.fixture(scope="session")
-def torch_embedder() -> SentenceTransformerEmbedder:
-    """The same model through sentence-transformers on torch, fp32: the reference vectors."""
-    model = SentenceTransformerEmbedder(bf16=False)
     model.embed_query("warm up")
     return model
 

@@ -78,4 +78,8 @@ def test_ingest_json_summary_then_stats_json(tmp_path: Path):
     assert stats.returncode == 0, stats.stderr
     data = json.loads(stats.stdout)
     assert data["documents"] == 2
+    # Which runtime embedded the articles, and why (a probe when several are installed).
+    assert data["encoder"]["encoder"] in {"onnxruntime", "openvino", "openvino-bf16"}
+    assert data["encoder"]["reason"] in {"only onnxruntime installed", "cached probe"}
+    assert data["encoder"]["questions"] == "onnxruntime"
     assert data["chunks"] == summary["chunks_embedded"]

@@ -42,3 +42,9 @@ def test_env_vars_and_blank_values(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert settings.chroma_url is None
     assert settings.home == tmp_path / "home"
     assert settings.index_config().chunk_tokens == 150
+
+
+def test_encoder_setting_reaches_the_index(monkeypatch: pytest.MonkeyPatch):
+    assert Settings().index_config().encoder == "auto"  # measured per machine (index/probe.py)
+    monkeypatch.setenv("NEWSBOT_ENCODER", "openvino-bf16")
+    assert Settings().index_config().encoder == "openvino-bf16"

@@ -47,3 +47,28 @@ def test_story_needs_shared_text_or_close_meaning_and_compatible_dates():
     # The same text, but reported six weeks later: a different story.
     assert stories.match(fp, date(2025, 4, 12), {"later": 0.99}) == "s3"
     assert stories.match(fp, date(2025, 6, 1), {"later": 0.99, "copy": 0.99}) is None
+
+
+def test_minhash_is_datasketchs_affine32_scheme_bit_for_bit():
+    """Signatures stored by earlier releases (datasketch 2.x) stay comparable with new ones.
+
+    Expected values: datasketch 2.0.0, `MinHash(num_perm=128).update_batch(...)` on the same
+    shingles, computed once.
+    """
+    import hashlib
+
+    fp = fingerprint(
+        "The Harbour bridge will reopen to traffic on 12 May after two years of repairs, "
+        "the city council said on Monday."
+    )
+    assert fp.size == 17
+    assert fp.hashvalues[:6].tolist() == [
+        655845057,
+        326683483,
+        138001963,
+        133122439,
+        359554371,
+        85352261,
+    ]
+    digest = hashlib.sha1(fp.hashvalues.astype("<u8").tobytes()).hexdigest()
+    assert digest == "055f2f3a615737dd1f2cce691aeda7d781a6a7bd"

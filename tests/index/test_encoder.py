@@ -1,10 +1,12 @@
-"""The torch-free encoder: the BERT graph built from the packaged MiniLM, on onnxruntime
-(questions) and OpenVINO (ingest), against sentence-transformers' own vectors."""
+"""The torch-free encoder: the BERT graph built from the packaged MiniLM, on onnxruntime and
+OpenVINO, against vectors sentence-transformers computed once (`make_reference_vectors.py`)."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,27 +19,26 @@ from index.config import IndexConfig
 from index.embed import (
     DEFAULT_MODEL,
     SentenceTransformerEmbedder,
-    cpu_has_fast_bf16,
     ensure_encoder_graph,
     make_embedder,
     make_query_embedder,
     packaged_minilm_path,
 )
 from index.encoder import GraphEmbedder
+from index.probe import ENCODERS, build, installed
 from tests.fakes.articles import CHESS, write_articles
+from tests.index.parity_texts import LATE_SPANS, LATE_TEXTS, LONG, TEXTS
 
-EXACT = 0.99999  # fp32 graph vs torch fp32
+EXACT = 0.99999  # fp32 graph (fp16-stored weights) vs sentence-transformers fp32
 CLOSE = 0.9999  # bf16 vs fp32
+REFERENCE = Path(__file__).resolve().parent / "data" / "minilm_reference.npz"
 
-TEXTS = [
-    "Who led the US delegation?",
-    "a",
-    "The Harbour bridge will reopen to traffic on 12 May after two years of repairs, the city "
-    "council said on Monday. Engineers replaced 400 steel cables and resurfaced the deck.",
-    "Ünïcödé text — “curly quotes”, an em dash and 2.3 million euros",
-    "Istanbul",
-    "",
-]
+
+@pytest.fixture(scope="module")
+def reference() -> dict[str, np.ndarray]:
+    data = np.load(REFERENCE)
+    assert json.loads(str(data["texts"])) == TEXTS  # the vectors belong to these very texts
+    return {"documents": data["documents"], "sentences": data["sentences"]}
 
 
 @pytest.fixture(scope="module")
@@ -50,11 +51,16 @@ def ort(graph: Path) -> GraphEmbedder:
     return GraphEmbedder(DEFAULT_MODEL, packaged_minilm_path(), graph, runtime="onnxruntime")
 
 
-@pytest.fixture(scope="module")
-def openvino(graph: Path) -> GraphEmbedder:
-    return GraphEmbedder(
-        DEFAULT_MODEL, packaged_minilm_path(), graph, runtime="openvino", bf16=cpu_has_fast_bf16()
-    )
+@pytest.fixture(scope="module", params=list(ENCODERS))
+def encoder(request: pytest.FixtureRequest, graph: Path) -> GraphEmbedder:
+    """Every encoder the probe can pick, as ingest builds it (two streams)."""
+    if request.param not in installed():
+        pytest.skip(f"{request.param} is not installed (pip install 'newsbot[openvino]')")
+    return build(request.param, DEFAULT_MODEL, packaged_minilm_path(), graph)
+
+
+def least(encoder: GraphEmbedder) -> float:
+    return CLOSE if encoder.runtime.endswith("bf16") else EXACT
 
 
 def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -69,22 +75,34 @@ def test_graph_is_one_file_with_both_outputs(graph: Path):
     model = onnx.load(str(graph), load_external_data=False)
     onnx.checker.check_model(model)
     assert [o.name for o in model.graph.output] == [POOLED, TOKENS]
-    assert graph.stat().st_size > 80_000_000  # the weights are in the graph
+    assert graph.stat().st_size > 80_000_000  # the weights are in the graph, as fp32
 
 
-def test_onnxruntime_matches_torch(ort: GraphEmbedder, torch_embedder: SentenceTransformerEmbedder):
-    ours = np.stack([ort.embed_query(t) for t in TEXTS])
-    theirs = torch_embedder.embed_documents(TEXTS)
-    assert ours.shape == theirs.shape == (len(TEXTS), 384)
-    assert ours.dtype == np.float32
-    assert np.all(cosines(ours, theirs) >= EXACT)
+def test_the_model_ships_inside_newsbot_in_fp16():
+    from safetensors import safe_open
+
+    folder = packaged_minilm_path()
+    assert folder.is_relative_to(Path(__file__).resolve().parents[2] / "index")
+    with safe_open(str(folder / "model.safetensors"), "np") as weights:
+        dtypes = {str(weights.get_tensor(k).dtype) for k in weights.keys()}  # noqa: SIM118
+    assert dtypes == {"float16"}
+    assert (folder / "model.safetensors").stat().st_size < 50_000_000
 
 
-def test_openvino_matches_torch(
-    openvino: GraphEmbedder, torch_embedder: SentenceTransformerEmbedder
+def test_query_encoder_matches_sentence_transformers(
+    ort: GraphEmbedder, reference: dict[str, np.ndarray]
 ):
-    ours = openvino.embed_documents(TEXTS)
-    assert np.all(cosines(ours, torch_embedder.embed_documents(TEXTS)) >= CLOSE)
+    ours = np.stack([ort.embed_query(t) for t in TEXTS])
+    assert ours.shape == reference["documents"].shape == (len(TEXTS), 384)
+    assert ours.dtype == np.float32
+    assert np.all(cosines(ours, reference["documents"]) >= EXACT)
+
+
+def test_every_encoder_matches_sentence_transformers(
+    encoder: GraphEmbedder, reference: dict[str, np.ndarray]
+):
+    ours = encoder.embed_documents(TEXTS)
+    assert np.all(cosines(ours, reference["documents"]) >= least(encoder))
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
 
 
@@ -94,49 +112,42 @@ def test_padding_and_batching_do_not_change_a_vector(ort: GraphEmbedder):
     assert np.all(cosines(batched, alone) >= EXACT)
 
 
-def test_long_text_is_truncated_like_torch(
-    ort: GraphEmbedder, torch_embedder: SentenceTransformerEmbedder
+def test_long_text_is_truncated_like_sentence_transformers(
+    ort: GraphEmbedder, reference: dict[str, np.ndarray]
 ):
-    long = " ".join(f"word{i % 50} bridge repairs" for i in range(400))  # far over 256 pieces
-    assert ort.word_pieces(long) > 256
-    assert cosines(ort.embed_query(long), torch_embedder.embed_query(long))[0] >= EXACT
+    assert ort.word_pieces(LONG) > 256
+    expected = reference["documents"][TEXTS.index(LONG)]
+    assert cosines(ort.embed_query(LONG), expected)[0] >= EXACT
 
 
-def test_sentence_vectors_match_torch_late_chunking(
-    openvino: GraphEmbedder, torch_embedder: SentenceTransformerEmbedder
+def test_sentence_vectors_match_late_chunking_by_sentence_transformers(
+    encoder: GraphEmbedder, reference: dict[str, np.ndarray]
 ):
-    text = TEXTS[2]
-    first = text.index(".") + 1
-    spans = [(0, first), (first + 1, len(text)), (5, 5)]  # the last one holds no token
-    ours, our_sentences = openvino.embed_with_sentences([text, "Istanbul"], [spans, []])
-    theirs, their_sentences = torch_embedder.embed_with_sentences([text, "Istanbul"], [spans, []])
-    assert np.all(cosines(ours, theirs) >= CLOSE)
+    text, spans = LATE_TEXTS[0], LATE_SPANS[0]
+    ours, our_sentences = encoder.embed_with_sentences([text, "Istanbul"], [spans, []])
     assert our_sentences[0].shape == (3, 384) and our_sentences[1].shape == (0, 384)
-    assert np.all(cosines(our_sentences[0], their_sentences[0]) >= CLOSE)
+    assert np.all(cosines(our_sentences[0], reference["sentences"]) >= least(encoder))
     # A sentence's vector is about that sentence: it is nearest to the sentence embedded alone.
-    alone = openvino.embed_documents([text[:first], text[first + 1 :]])
+    first, second = text[: spans[0][1]], text[spans[1][0] :]
+    alone = encoder.embed_documents([first, second])
     assert cosines(our_sentences[0][0], alone[0]) > cosines(our_sentences[0][0], alone[1])
     # An empty span falls back to the chunk's own vector.
     assert cosines(our_sentences[0][2], ours[0])[0] >= 0.9999
 
 
-def test_empty_batch(ort: GraphEmbedder, openvino: GraphEmbedder):
-    assert ort.embed_documents([]).shape == (0, 384)
-    vectors, sentences = openvino.embed_with_sentences([], [])
+def test_empty_batch(encoder: GraphEmbedder):
+    assert encoder.embed_documents([]).shape == (0, 384)
+    vectors, sentences = encoder.embed_with_sentences([], [])
     assert vectors.shape == (0, 384) and sentences == []
 
 
-def test_concurrent_calls_give_the_same_vectors(ort: GraphEmbedder, openvino: GraphEmbedder):
-    for model in (ort, openvino):
-        expected = [model.embed_documents(TEXTS[i:] + TEXTS[:i]) for i in range(len(TEXTS))]
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            got = list(
-                pool.map(
-                    lambda i, m=model: m.embed_documents(TEXTS[i:] + TEXTS[:i]), range(len(TEXTS))
-                )
-            )
-        for want, have in zip(expected, got, strict=True):
-            assert np.allclose(want, have, atol=1e-6)
+def test_concurrent_calls_give_the_same_vectors(encoder: GraphEmbedder):
+    rotations = [TEXTS[i:] + TEXTS[:i] for i in range(len(TEXTS))]
+    expected = [encoder.embed_documents(texts) for texts in rotations]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(encoder.embed_documents, rotations))
+    for want, have in zip(expected, got, strict=True):
+        assert np.allclose(want, have, atol=1e-6)
 
 
 def test_supported_only_for_a_mean_pooled_bert_folder(tmp_path: Path):
@@ -163,8 +174,8 @@ def test_graph_is_built_once_and_reused(graph: Path, tmp_path: Path):
     assert target.stat().st_mtime_ns == before
     query = make_query_embedder(DEFAULT_MODEL, models)
     assert isinstance(query, GraphEmbedder) and query.runtime == "onnxruntime"
-    ingest = make_embedder(DEFAULT_MODEL, models_dir=models)
-    assert isinstance(ingest, GraphEmbedder) and ingest.runtime == "openvino"
+    ingest = make_embedder(DEFAULT_MODEL, models_dir=models, encoder="onnxruntime")
+    assert isinstance(ingest, GraphEmbedder) and ingest.runtime == "onnxruntime"
 
 
 def test_other_models_fall_back_to_sentence_transformers(tmp_path: Path):
@@ -173,11 +184,13 @@ def test_other_models_fall_back_to_sentence_transformers(tmp_path: Path):
     assert ensure_encoder_graph("some/other-model", tmp_path) is None
 
 
-def test_ingest_never_imports_torch(tmp_path: Path):
-    """The default model ingests and answers without torch or transformers (import time)."""
-    import subprocess
-    import sys
+def test_ingest_and_questions_never_import_torch(tmp_path: Path):
+    """The default model ingests and answers without torch or transformers (7.5-8 s of imports).
 
+    (scipy and scikit-learn are not in the default install at all; where the bench extra put
+    them, bm25s and nltk import them opportunistically, so this process cannot show their
+    absence: the lean venv of README's "Install and test" does.)
+    """
     folder = write_articles(tmp_path / "articles", [("chess.txt", CHESS)])
     script = (
         "import sys\n"
@@ -187,7 +200,8 @@ def test_ingest_never_imports_torch(tmp_path: Path):
         f"news = NewsIndex(IndexConfig(home=Path({str(tmp_path / 'home')!r})))\n"
         f"news.ingest([Path({str(folder)!r})])\n"
         "assert news.search('Who won the chess championship?')[0].source == 'chess.txt'\n"
-        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))\n"
+        "heavy = ('torch', 'transformers', 'sentence_transformers')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
