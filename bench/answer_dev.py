@@ -18,6 +18,7 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,19 +31,24 @@ MULTIHOP_SCORE = devsets.MULTIHOP / "score.py"
 
 def run_set(name: str, work: Path) -> list[dict[str, Any]]:
     """Ask every question of set `name`; one record per question (also saved under WORK/runs)."""
+    from bot.answer.calibration import default_calibration
     from bot.answer.extractive import ExtractiveAnswerer
     from index.api import NewsIndex
     from index.config import IndexConfig
 
     home = devsets.build(name, work)
-    answerer = ExtractiveAnswerer(index=NewsIndex(IndexConfig(home=home)))
+    packaged = default_calibration()
+    # The packaged weights with no threshold: every question gets its best answer and its
+    # probability, so a calibration fitted later can be judged on the answers it would give.
+    ungated = replace(packaged, threshold=0.0)
+    answerer = ExtractiveAnswerer(index=NewsIndex(IndexConfig(home=home)), calibration=ungated)
     answerer.answer("warm up: who met where?")
     out = []
     for q in devsets.questions(name):
         started = time.perf_counter()
-        found = answerer.analyse(q.question)
         answer = answerer.answer(q.question)
         ms = (time.perf_counter() - started) * 1000
+        found = answerer.last
         out.append(
             {
                 "set": name,
@@ -53,9 +59,9 @@ def run_set(name: str, work: Path) -> list[dict[str, Any]]:
                 "sources": q.sources,
                 "kind": q.kind,
                 "extra": {k: v for k, v in q.extra.items() if k != "raw"},
-                "signals": found.signals,
-                "forced": bool(found.reason and found.reason != "calibrated abstention"),
-                "probability": found.probability,
+                "signals": found.signals if found is not None else {},
+                "forced": answer.abstained,  # refused by rule, whatever the calibration
+                "probability": answer.confidence or 0.0,
                 "answer": answer.model_dump(),
                 "ms": round(ms, 1),
             }
@@ -74,6 +80,14 @@ def load_runs(name: str, work: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
+def packaged_decisions(rows: list[dict[str, Any]]) -> list[bool]:
+    """Answer or not, as the packaged calibration decides on the saved probabilities."""
+    from bot.answer.calibration import default_calibration
+
+    model = default_calibration()
+    return [not r["forced"] and model.answers(r["signals"]) for r in rows]
+
+
 def contains_gold(row: dict[str, Any]) -> bool:
     """Does the answer text hold one of the gold answers (case-insensitive)?"""
     text = row["answer"]["answer"].lower()
@@ -85,7 +99,7 @@ def table(
 ) -> dict[str, Any]:
     """Per-set figures; `answered` overrides the rows' own decisions (a held-out calibration)."""
     if answered is None:
-        answered = [not r["answer"]["abstained"] for r in rows]
+        answered = packaged_decisions(rows)
     pos = [(r, a) for r, a in zip(rows, answered, strict=True) if r["answerable"]]
     neg = [(r, a) for r, a in zip(rows, answered, strict=True) if not r["answerable"]]
     fig: dict[str, Any] = {
@@ -132,10 +146,12 @@ def multihop_scores(
     scorer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(scorer)
     qa = scorer.load_jsonl(str(devsets.MULTIHOP / "qa.jsonl"))
+    if answered is None:
+        answered = packaged_decisions(rows)
     answers = []
     for i, r in enumerate(rows):
         a = dict(r["answer"])
-        if answered is not None and not answered[i] and not a["abstained"]:
+        if not answered[i] and not a["abstained"]:
             a = {**a, "abstained": True, "related": a["citations"], "citations": [], "answer": ""}
         answers.append(a)
     scored, _ = scorer.score(qa, answers)

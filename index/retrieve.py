@@ -89,8 +89,16 @@ class Retriever:
         vector = self._embedder.embed_query(question)
         dense = self._dense(vector, dates, snap)
         lexical = self._lexical(question, dates, snap)
+        rankings = [list(dense), [cid for cid, _ in lexical]]
+        named = snap.outlet_articles(question)
+        if named:  # outlets the question names are favoured: their own best hits join the vote
+            own_dense = self._dense(vector, dates, snap, named)
+            own_lexical = self._lexical(question, dates, snap, set(named))
+            rankings += [list(own_dense), [cid for cid, _ in own_lexical]]
+            dense = {**own_dense, **dense}
+            lexical = lexical + [h for h in own_lexical if h[0] not in dict(lexical)]
         fused: dict[str, float] = {}
-        for ranking in (list(dense), [cid for cid, _ in lexical]):
+        for ranking in rankings:
             for rank, cid in enumerate(ranking):
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         order = sorted(fused, key=lambda c: -fused[c])
@@ -120,12 +128,16 @@ class Retriever:
         return self._sentence_similarities(chosen, vector)
 
     def _dense(
-        self, vector: np.ndarray, dates: DateFilter | None, snap: Snapshot
+        self,
+        vector: np.ndarray,
+        dates: DateFilter | None,
+        snap: Snapshot,
+        articles: Sequence[str] | None = None,
     ) -> dict[str, tuple[str, dict[str, Any], float]]:
         wanted = POOL * (3 if dates is not None and dates.active else 1)
         n = max(1, min(wanted, snap.chunk_count))
         out: dict[str, tuple[str, dict[str, Any], float]] = {}
-        for cid, text, meta, similarity in self._cols.nearest_chunks(vector, n):
+        for cid, text, meta, similarity in self._cols.nearest_chunks(vector, n, articles):
             if dates is not None and not dates.accepts(
                 snap.effective_day.get(str(meta["article_id"]), 0)
             ):
@@ -134,18 +146,29 @@ class Retriever:
         return dict(list(out.items())[:POOL])
 
     def _lexical(
-        self, question: str, dates: DateFilter | None, snap: Snapshot
+        self,
+        question: str,
+        dates: DateFilter | None,
+        snap: Snapshot,
+        only: set[str] | None = None,
     ) -> list[tuple[str, float]]:
         lexical = snap.lexical
         if lexical is None or not len(lexical):
             return []
         accept = None
-        if dates is not None:
+        if dates is not None or only is not None:
             day_of = snap.effective_day
 
             def accept(articles: np.ndarray) -> np.ndarray:
-                days = np.fromiter((day_of.get(a, 0) for a in articles), np.int64, len(articles))
-                return dates.accepts_days(days)
+                keep = np.ones(len(articles), dtype=bool)
+                if dates is not None:
+                    days = np.fromiter(
+                        (day_of.get(a, 0) for a in articles), np.int64, len(articles)
+                    )
+                    keep &= dates.accepts_days(days)
+                if only is not None:
+                    keep &= np.fromiter((a in only for a in articles), bool, len(articles))
+                return keep
 
         return lexical.search(question, POOL, accept)
 

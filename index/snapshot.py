@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,6 +10,7 @@ from index.catalog import Catalog
 from index.lexical import LexicalIndex
 
 # What retrieval reads of a source record; MinHash, paths and hashes are the ingest's business.
+_WORDS = re.compile(r"\w+")
 FIELDS = ("article_id", "story_id", "chunks", "published_day", "source", "outlet")
 
 
@@ -47,6 +49,18 @@ class Snapshot:
                 own = int(meta.get("published_day") or 0)
                 snap.effective_day[str(meta["article_id"])] = own or (min(dated) if dated else 0)
         return snap
+
+    def outlet_articles(self, question: str) -> list[str]:
+        """Articles of the outlets a question names ("according to The Verge", "TechCrunch
+        reported"): whole words, case-folded; outlets of fewer than 3 letters never match."""
+        folded = f" {' '.join(_WORDS.findall(question.casefold()))} "
+        found: list[str] = []
+        for article, metas in self.by_article.items():
+            outlet = str(metas[0].get("outlet") or "")
+            name = " ".join(_WORDS.findall(outlet.casefold()))
+            if len(name.replace(" ", "")) >= 3 and f" {name} " in folded:
+                found.append(article)
+        return found
 
     def has_dates(self) -> bool:
         """Does any visible article have a date?"""

@@ -220,13 +220,15 @@ class Collections:
             self.chunks.delete(where=_of_articles(ids[lo : lo + 500]))
 
     def nearest_chunks(
-        self, vector: np.ndarray, n: int
+        self, vector: np.ndarray, n: int, articles: Sequence[str] | None = None
     ) -> list[tuple[str, str, dict[str, Any], float]]:
-        """The `n` chunks nearest to `vector`: id, text, metadata, cosine similarity."""
+        """The `n` chunks nearest to `vector` (of `articles` only, if given): id, text,
+        metadata, cosine similarity."""
         got = self.chunks.query(
             query_embeddings=np.asarray([vector], dtype=np.float32),
             n_results=n,
             include=["documents", "metadatas", "distances"],
+            where=_of_articles(list(articles)) if articles else None,
         )
         return [
             (cid, text, dict(meta or {}), 1.0 - float(dist))

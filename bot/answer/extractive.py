@@ -75,6 +75,7 @@ class ExtractiveAnswerer:
         self._index = index
         self._k = k
         self._calibration = calibration or default_calibration()
+        self.last: Analysis | None = None  # the analysis behind the latest answer (benches read it)
 
     def answer(
         self,
@@ -96,6 +97,7 @@ class ExtractiveAnswerer:
                 standalone_question=rewritten,
             )
         found = self.analyse(standalone, since=since, until=until)
+        self.last = found
         if found.lead is None or found.reason:
             return _abstain(question, found, rewritten)
         disagreement = self._disagreement(found)

@@ -245,3 +245,33 @@ def test_also_reported_by_never_repeats_the_passages_own_outlet(updated_story: N
     assert top.outlet == "PNA/Reuters"
     assert top.also_reported_by  # the other copy is listed...
     assert top.outlet not in top.also_reported_by  # ...but not as "PNA/Reuters" again
+
+
+def test_an_outlet_named_in_the_question_is_favoured(embedder: Embedder, tmp_path: Path):
+    # Four outlets on one topic; the question names the one whose wording matches it least.
+    outlets = {
+        "verge.txt": (
+            "The Verge",
+            "Phone makers cut prices for the holidays, with discounts on most models.",
+        ),
+        "wired.txt": (
+            "Wired",
+            "Holiday phone deals are here: prices fell on nearly every new handset this week.",
+        ),
+        "cnet.txt": ("CNET", "The best holiday phone deals: big price cuts on flagship handsets."),
+        "engadget.txt": (
+            "Engadget",
+            "A quiet week for gadgets as a chip shortage eased at two suppliers.",
+        ),
+    }
+    files = [
+        (name, f"{outlet} story\n\nBy Jo Reed | {outlet} | Published 2023-11-2{i}\n\n{text}\n")
+        for i, (name, (outlet, text)) in enumerate(outlets.items())
+    ]
+    news = NewsIndex(IndexConfig(home=tmp_path / "home"), embedder=embedder)
+    news.ingest([write_articles(tmp_path / "articles", files)])
+    plain = news.search("holiday phone price cuts", k=2)
+    assert all(p.source != "engadget.txt" for p in plain)
+    named = news.search("what did engadget report about holiday phone price cuts", k=2)
+    assert "engadget.txt" in [p.source for p in named]
+    assert next(p for p in named if p.source == "engadget.txt").outlet == "Engadget"
