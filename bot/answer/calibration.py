@@ -21,6 +21,7 @@ import numpy as np
 # The signals, in the order the model reads them (see `bot.answer.extractive` for each).
 FEATURES = (
     "semantic",  # cosine of the answer sentence to the question
+    "passage",  # cosine of the sentence's whole passage to the question
     "coverage",  # share of the question's weighted terms in the answer sentence
     "context_coverage",  # ... in the sentence and its neighbours
     "pool_coverage",  # ... anywhere in the three best passages (multi-clause questions)
@@ -32,8 +33,15 @@ FEATURES = (
     "missing_terms",  # weighted share of the question's terms no passage holds
     "novel",  # new content words the sentence adds beyond the question (capped, scaled)
     "score",  # the sentence's combined ranking score
-    "length",  # log(1 + content words in the question)
 )
+# Which way each signal may push: more meaning, coverage, agreement means "answer"; names or
+# words of the question that no passage holds mean "abstain". A fit that gives a signal the
+# other sign is reading a quirk of one data set (SQuAD 2.0's unanswerable questions copy their
+# paragraph's words on purpose), so that signal is dropped and the rest refitted.
+SIGNS = {name: -1.0 if name.startswith("missing") else 1.0 for name in FEATURES}
+# Not a feature: the question's length. Long multi-part questions are mostly answerable in one
+# dev set and short ones half unanswerable in another; a weight on length would learn which
+# set a question came from and refuse short questions for being short (or long for being long).
 
 
 @dataclass(frozen=True)
@@ -106,11 +114,39 @@ def fit(
     l2: float = 1.0,
     features: Sequence[str] = FEATURES,
     threshold: float = 0.5,
+    signs: Mapping[str, float] | None = SIGNS,
 ) -> Calibration:
-    """L2-regularised logistic regression by Newton's method (a few iterations converge)."""
+    """L2-regularised logistic regression by Newton's method; signals whose weight comes out
+    against its expected sign (`signs`) get weight 0 and the rest are refitted."""
+    active = list(features)
+    while True:
+        model = _fit(rows, labels, sample_weights, l2, active, features, threshold)
+        wrong = [
+            f
+            for f, w in zip(model.features, model.weights, strict=True)
+            if signs is not None and f in active and w * signs.get(f, 0.0) < 0
+        ]
+        if not wrong:
+            return model
+        expected = signs or {}
+        active.remove(
+            min(wrong, key=lambda f: model.weights[model.features.index(f)] * expected[f])
+        )
+
+
+def _fit(
+    rows: Sequence[Mapping[str, float]],
+    labels: Sequence[int],
+    sample_weights: Sequence[float] | None,
+    l2: float,
+    active: Sequence[str],
+    features: Sequence[str],
+    threshold: float,
+) -> Calibration:
     x = np.array([[float(r.get(f, 0.0)) for f in features] for r in rows], dtype=np.float64)
     y = np.asarray(labels, dtype=np.float64)
     sw = np.ones(len(y)) if sample_weights is None else np.asarray(sample_weights, np.float64)
+    sw = sw * (len(y) / sw.sum())  # mean weight 1, so `l2` means the same whatever the weights
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
@@ -118,6 +154,8 @@ def fit(
     w = np.zeros(z.shape[1])
     reg = np.full(z.shape[1], l2)
     reg[-1] = 0.0  # the bias is not shrunk
+    off = [i for i, f in enumerate(features) if f not in active]
+    reg[off] = 1e9  # pinned at zero
     for _ in range(50):
         p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -30, 30)))
         grad = z.T @ (sw * (p - y)) + reg * w
@@ -129,7 +167,9 @@ def fit(
     return Calibration(
         mean=tuple(float(v) for v in mean),
         scale=tuple(float(v) for v in scale),
-        weights=tuple(float(v) for v in w[:-1]),
+        weights=tuple(
+            float(v) if f in active else 0.0 for f, v in zip(features, w[:-1], strict=True)
+        ),
         bias=float(w[-1]),
         threshold=threshold,
         features=tuple(features),

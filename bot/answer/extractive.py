@@ -214,6 +214,7 @@ def _signals(found: Analysis) -> dict[str, float]:
     typed = 0.5 if q.expects not in TYPED else (1.0 if found.short is not None else 0.0)
     return {
         "semantic": lead.semantic,
+        "passage": lead.passage.score,
         "coverage": lead.coverage,
         "context_coverage": lead.context_coverage,
         "pool_coverage": scoring.coverage(weights, frozenset(pool_stems)),
@@ -225,7 +226,6 @@ def _signals(found: Analysis) -> dict[str, float]:
         "missing_terms": missing_terms,
         "novel": min(lead.novel, 6) / 6,
         "score": lead.score,
-        "length": math.log1p(len(q.terms)),
     }
 
 
