@@ -22,6 +22,8 @@ import numpy as np
 FEATURES = (
     "semantic",  # cosine of the answer sentence to the question
     "passage",  # cosine of the sentence's whole passage to the question
+    "lift",  # the sentence's cosine above the median passage's: short questions score low
+    # cosines against everything, so the lift, not the cosine, says a sentence stands out
     "coverage",  # share of the question's weighted terms in the answer sentence
     "context_coverage",  # ... in the sentence and its neighbours
     "pool_coverage",  # ... anywhere in the three best passages (multi-clause questions)
@@ -32,14 +34,15 @@ FEATURES = (
     "missing_names",  # share of the question's names no passage mentions
     "missing_terms",  # weighted share of the question's terms no passage holds
     "novel",  # new content words the sentence adds beyond the question (capped, scaled)
-    "score",  # the sentence's combined ranking score
 )
+# Not features: the sentence's ranking score, a hand-weighted sum of the signals above (the fit
+# weighs them itself; the sum only fights it), and the question's length.
 # Which way each signal may push: more meaning, coverage, agreement means "answer"; names or
 # words of the question that no passage holds mean "abstain". A fit that gives a signal the
 # other sign is reading a quirk of one data set (SQuAD 2.0's unanswerable questions copy their
 # paragraph's words on purpose), so that signal is dropped and the rest refitted.
 SIGNS = {name: -1.0 if name.startswith("missing") else 1.0 for name in FEATURES}
-# Not a feature: the question's length. Long multi-part questions are mostly answerable in one
+# On length: Long multi-part questions are mostly answerable in one
 # dev set and short ones half unanswerable in another; a weight on length would learn which
 # set a question came from and refuse short questions for being short (or long for being long).
 

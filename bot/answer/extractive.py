@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
+import numpy as np
+
 from bot.answer import scoring
 from bot.answer.calibration import Calibration, default_calibration
 from bot.answer.citations import Used, build_citations, normalise_space
 from bot.answer.conflicts import Finding, find_conflict
+from bot.answer.kinds import question_kind
 from bot.answer.question import Question
 from bot.answer.scoring import Scored
 from bot.answer.spans import Span, Vote, phrase, vote
@@ -215,6 +218,7 @@ def _signals(found: Analysis) -> dict[str, float]:
     return {
         "semantic": lead.semantic,
         "passage": lead.passage.score,
+        "lift": lead.semantic - float(np.median([p.score for p in found.passages])),
         "coverage": lead.coverage,
         "context_coverage": lead.context_coverage,
         "pool_coverage": scoring.coverage(weights, frozenset(pool_stems)),
@@ -225,7 +229,6 @@ def _signals(found: Analysis) -> dict[str, float]:
         "missing_names": missing,
         "missing_terms": missing_terms,
         "novel": min(lead.novel, 6) / 6,
-        "score": lead.score,
     }
 
 
@@ -255,7 +258,7 @@ def _compose(
         answer=text,
         abstained=False,
         short_answer=short_text,
-        kind="factoid",
+        kind=question_kind(question),
         confidence=round(found.probability, 3),
         citations=citations,
         standalone_question=rewritten,
@@ -308,7 +311,7 @@ def _conflict_answer(
         answer=text,
         abstained=False,
         short_answer=va.value,
-        kind="factoid",
+        kind=question_kind(question),
         confidence=round(found.probability, 3),
         citations=citations,
         conflicts=[
@@ -339,7 +342,7 @@ def _abstain(question: str, found: Analysis, rewritten: str | None) -> Answer:
         question=question,
         answer=f"{CANNOT_ANSWER} — no passage in the indexed articles answers this.",
         abstained=True,
-        kind="factoid",
+        kind=question_kind(question),
         confidence=round(found.probability, 3),
         citations=[],
         related=related,

@@ -16,13 +16,34 @@ def test_fit_separates_a_signal_from_noise():
     rows, labels = [], []
     for _ in range(400):
         label = rng.random() < 0.5
-        rows.append({"semantic": rng.gauss(0.6 if label else 0.3, 0.1), "score": rng.random()})
+        rows.append({"semantic": rng.gauss(0.6 if label else 0.3, 0.1), "margin": rng.random()})
         labels.append(int(label))
     model = fit(rows, labels)
     assert model.weights[FEATURES.index("semantic")] > 1.0
-    assert abs(model.weights[FEATURES.index("score")]) < 0.5
-    assert model.answers({"semantic": 0.7, "score": 0.5})
-    assert not model.answers({"semantic": 0.2, "score": 0.5})
+    assert abs(model.weights[FEATURES.index("margin")]) < 0.5
+    assert model.answers({"semantic": 0.7, "margin": 0.5})
+    assert not model.answers({"semantic": 0.2, "margin": 0.5})
+
+
+def test_a_signal_fitted_against_its_expected_direction_is_dropped():
+    # In this data more coverage means unanswerable (as in SQuAD 2.0's adversarial questions):
+    # the fit must not learn "refuse when the sentence holds the question's words".
+    rng = random.Random(3)
+    rows, labels = [], []
+    for _ in range(400):
+        label = rng.random() < 0.5
+        rows.append(
+            {
+                "semantic": rng.gauss(0.6 if label else 0.3, 0.1),
+                "coverage": rng.gauss(0.3 if label else 0.6, 0.1),
+            }
+        )
+        labels.append(int(label))
+    model = fit(rows, labels)
+    assert model.weights[FEATURES.index("coverage")] == 0.0
+    assert model.weights[FEATURES.index("semantic")] > 1.0
+    free = fit(rows, labels, signs=None)
+    assert free.weights[FEATURES.index("coverage")] < 0
 
 
 def test_packaged_model_reads_every_feature_and_round_trips(tmp_path: Path):
