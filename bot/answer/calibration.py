@@ -33,6 +33,7 @@ FEATURES = (
     "margin",  # lead over the next best sentence
     "missing_names",  # share of the question's names no passage mentions
     "missing_terms",  # weighted share of the question's terms no passage holds
+    "missing_key",  # the question's rarest term (its subject, e.g. "stadium") is in no passage
     "novel",  # new content words the sentence adds beyond the question (capped, scaled)
 )
 # Not features: the sentence's ranking score, a hand-weighted sum of the signals above (the fit
@@ -62,7 +63,7 @@ class Calibration:
         """P(the articles answer the question), from the signals of the best candidate."""
         z = self.bias
         for name, mu, sd, w in zip(self.features, self.mean, self.scale, self.weights, strict=True):
-            z += w * (float(values.get(name, 0.0)) - mu) / sd
+            z += w * _clip((float(values.get(name, 0.0)) - mu) / sd)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def answers(self, values: Mapping[str, float]) -> bool:
@@ -95,6 +96,13 @@ class Calibration:
             threshold=float(data["threshold"]),
             features=features,
         )
+
+
+CLIP = 2.5  # standard deviations: no single signal far off its usual range can veto alone
+
+
+def _clip(z: float) -> float:
+    return max(-CLIP, min(CLIP, z))
 
 
 @cache
@@ -153,7 +161,7 @@ def _fit(
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    z = np.hstack([(x - mean) / scale, np.ones((len(y), 1))])
+    z = np.hstack([np.clip((x - mean) / scale, -CLIP, CLIP), np.ones((len(y), 1))])
     w = np.zeros(z.shape[1])
     reg = np.full(z.shape[1], l2)
     reg[-1] = 0.0  # the bias is not shrunk

@@ -211,6 +211,8 @@ def _signals(found: Analysis) -> dict[str, float]:
     names = list(q.names)
     missing = sum(1 for n in names if n not in present) / len(names) if names else 0.0
     missing_terms = 1.0 - scoring.coverage(weights, frozenset(present))
+    common = [t for t in weights if t not in q.names]  # names have their own signal
+    key = max(common, key=lambda t: weights[t]) if common else None
     top = found.votes[0] if found.votes else None
     total = sum(v.support for v in found.votes[:5]) or 1.0
     runner_up = next((s.score for s in ranked if s is not lead), 0.0)
@@ -228,6 +230,7 @@ def _signals(found: Analysis) -> dict[str, float]:
         "margin": lead.score - runner_up,
         "missing_names": missing,
         "missing_terms": missing_terms,
+        "missing_key": 1.0 if key is not None and key not in present else 0.0,
         "novel": min(lead.novel, 6) / 6,
     }
 

@@ -131,6 +131,8 @@ STOPWORDS = frozenset(
         "reports",
         "reported",
         "report",
+        "much",  # "how much", "how many": the question's frame, not its content
+        "many",
     ]
 )
 QUESTION_WORDS = frozenset(["who", "whom", "whose", "what", "which", "when", "where", "why", "how"])
