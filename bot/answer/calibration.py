@@ -29,6 +29,7 @@ FEATURES = (
     "pool_coverage",  # ... anywhere in the three best passages (multi-clause questions)
     "typed",  # the sentence holds the kind of answer asked for (1), or none is asked (0.5)
     "support",  # share of the answer votes the short answer won
+    "span_context",  # share of the question's words right around the short answer
     "stories",  # log(1 + stories whose sentences hold the short answer)
     "margin",  # lead over the next best sentence
     "missing_names",  # share of the question's names no passage mentions

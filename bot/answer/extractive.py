@@ -226,6 +226,7 @@ def _signals(found: Analysis) -> dict[str, float]:
         "pool_coverage": scoring.coverage(weights, frozenset(pool_stems)),
         "typed": typed,
         "support": (top.support / total) if top else 0.0,
+        "span_context": top.local if top else 0.0,
         "stories": math.log1p(top.stories) if top else 0.0,
         "margin": lead.score - runner_up,
         "missing_names": missing,

@@ -249,6 +249,7 @@ class Vote:
     span: Span
     sentence: int  # index of the best sentence holding it
     support: float  # sum of the scores of the sentences holding it
+    local: float  # best share of the question's weighted words within WINDOW words of it
     story_ids: frozenset[str]  # the stories whose sentences hold it
 
     @property
@@ -274,7 +275,7 @@ def vote(
     """
     weights = dict(term_weights or {t: 1.0 for t in asked})
     total = sum(weights.values()) or 1.0
-    pooled: dict[str, list[tuple[int, Span, float]]] = {}
+    pooled: dict[str, list[tuple[int, Span, float, float]]] = {}
     for i, sentence in enumerate(sentences):
         seen: set[str] = set()
         tokens = [(m.start(), m.end(), stem(m.group(0))) for m in _WORD.finditer(sentence)]
@@ -285,16 +286,17 @@ def vote(
                 near = _window(tokens, span)
                 local = sum(w for t, w in weights.items() if t in near) / total
                 weight = max(0.0, scores[i]) * (0.3 + local)
-                pooled.setdefault(key, []).append((i, span, weight))
+                pooled.setdefault(key, []).append((i, span, weight, local))
     votes = []
     for hits in pooled.values():
-        first, span, _ = max(hits, key=lambda h: h[2])
+        first, span, _, _ = max(hits, key=lambda h: h[2])
         votes.append(
             Vote(
                 span=span,
                 sentence=first,
-                support=sum(w for _, _, w in hits),
-                story_ids=frozenset(stories[i] for i, _, _ in hits),
+                support=sum(h[2] for h in hits),
+                local=max(h[3] for h in hits),
+                story_ids=frozenset(stories[h[0]] for h in hits),
             )
         )
     # A name that contains another candidate ("Sam Bankman-Fried" vs "Bankman-Fried") takes its votes.
@@ -344,6 +346,7 @@ def _merge_contained(votes: list[Vote]) -> list[Vote]:
                 votes[lead].span,
                 votes[lead].sentence,
                 sum(votes[i].support for i in idx),
+                max(votes[i].local for i in idx),
                 frozenset().union(*(votes[i].story_ids for i in idx)),
             )
         )
