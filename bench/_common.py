@@ -30,6 +30,11 @@ PROJECT_DIR = BENCH_DIR.parent
 # Third-party data lives beside the checkout and is read in place, never copied into the repo.
 SHARED_DIR = PROJECT_DIR.parent / "shared"
 BBC_JSONL = SHARED_DIR / "bench" / "bbc_news" / "bbc_news.jsonl"
+SEEDS = SHARED_DIR / "corpus" / "seeds"
+SEED_QA = SHARED_DIR / "eval" / "seed_qa.jsonl"
+SQUAD = SHARED_DIR / "bench" / "squad2_sample"
+RGB = SHARED_DIR / "bench" / "rgb_fact" / "en_fact.json"
+MULTIHOP = SHARED_DIR / "bench" / "multihop_dev"
 DEFAULT_OUT = BENCH_DIR / "out"
 
 
@@ -262,6 +267,20 @@ def write_results(out_dir: Path, name: str, data: Mapping[str, Any]) -> Path:
     path = out_dir / f"{name}.json"
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
+
+
+def save_run(out_dir: Path, name: str, machine: Mapping[str, Any], **fields: Any) -> Path:
+    """Write one bench run as `out_dir/name.json`: its name, when, the machine (with the load
+    average at the end, to judge how noisy the timings were) and `fields`."""
+    from datetime import UTC, datetime
+
+    after = {**machine, "loadavg_1m_after": round(os.getloadavg()[0], 2)}
+    data = {
+        "bench": name,
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": after,
+    }
+    return write_results(out_dir, name, {**data, **fields})
 
 
 def pyplot() -> Any:

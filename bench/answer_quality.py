@@ -25,7 +25,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (
     DEFAULT_OUT,
-    SHARED_DIR,
+    SEED_QA,
+    SEEDS,
+    SQUAD,
     machine_info,
     newsbot_command,
     offline_env,
@@ -33,10 +35,7 @@ from _common import (
     write_bbc_articles,
     write_results,
 )
-
-SEEDS = SHARED_DIR / "corpus" / "seeds"
-SEED_QA = SHARED_DIR / "eval" / "seed_qa.jsonl"
-SQUAD = SHARED_DIR / "bench" / "squad2_sample"
+from devsets import squad_contexts
 
 
 def _index(home: Path) -> Any:
@@ -101,9 +100,7 @@ def squad(work: Path) -> dict[str, Any]:
     truth = json.loads((SQUAD / "searchdatasets_squad2_ground_truth.json").read_text())
     folder = work / "squad"
     folder.mkdir(parents=True)
-    contexts: dict[str, str] = {}
-    for q in queries:
-        contexts.setdefault(q["context"], f"p{len(contexts):04d}.txt")
+    contexts = squad_contexts()
     for text, name in contexts.items():
         (folder / name).write_text(text, encoding="utf-8")
     home = work / "squad-home"

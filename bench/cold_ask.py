@@ -12,25 +12,22 @@ install you want to measure (e.g. the lean `pip install .` venv).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 from _common import (
     DEFAULT_OUT,
-    SHARED_DIR,
+    SEEDS,
     machine_info,
     median,
     newsbot_command,
     offline_env,
     run_timed,
-    write_results,
+    save_run,
 )
 
-SEEDS = SHARED_DIR / "corpus" / "seeds"
 QUESTION = "Who led the US delegation?"
 TARGET_S = 1.5
 
@@ -65,18 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"runs ({', '.join(f'{w:.2f}' for w in walls)}; target <= {TARGET_S} s); "
         f"bare interpreter start {result['python_start_s']:.2f} s; answered: {result['answered']}"
     )
-    machine["loadavg_1m_after"] = round(os.getloadavg()[0], 2)
-    path = write_results(
-        args.out,
-        "cold_ask",
-        {
-            "bench": "cold_ask",
-            "when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "python": sys.executable,
-            "machine": machine,
-            "result": result,
-        },
-    )
+    path = save_run(args.out, "cold_ask", machine, python=sys.executable, result=result)
     print(f"figures written to {path}")
     return 0
 

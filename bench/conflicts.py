@@ -20,16 +20,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import DEFAULT_OUT, SHARED_DIR, machine_info, offline_env, write_results
-
-RGB = SHARED_DIR / "bench" / "rgb_fact" / "en_fact.json"
-SEEDS = SHARED_DIR / "corpus" / "seeds"
-SEED_QA = SHARED_DIR / "eval" / "seed_qa.jsonl"
-
-
-def _article(title: str, outlet: str, passages: list[str]) -> str:
-    body = "\n\n".join(p.replace("\u00a0...", "").replace("\u00a0", " ").strip() for p in passages)
-    return f"{title}\n\n{outlet}\n\n{body}\n"
+from _common import DEFAULT_OUT, RGB, SEED_QA, SEEDS, machine_info, offline_env, write_results
+from devsets import alternatives, rgb_article
 
 
 def rgb(work: Path, limit: int, embedder: Any) -> dict[str, Any]:
@@ -47,15 +39,15 @@ def rgb(work: Path, limit: int, embedder: Any) -> dict[str, Any]:
     for rec in records:
         folder = work / f"rgb{rec['id']:03d}"
         folder.mkdir()
-        (folder / "wire_a.txt").write_text(_article(rec["query"], "Reuters", rec["positive"]))
-        (folder / "wire_b.txt").write_text(_article(rec["query"], "AFP", rec["positive_wrong"]))
+        (folder / "wire_a.txt").write_text(rgb_article(rec["query"], "Reuters", rec["positive"]))
+        (folder / "wire_b.txt").write_text(rgb_article(rec["query"], "AFP", rec["positive_wrong"]))
         config = IndexConfig(home=work / "rgb-home", collection_prefix=f"rgb{rec['id']:03d}")
         index = NewsIndex(config, embedder=embedder, client=client)
         index.ingest([folder])
         answer = ExtractiveAnswerer(index=index).answer(rec["query"])
         text = answer.answer.lower()
-        truth = _alternatives(rec["answer"])
-        fake = _alternatives(rec["fakeanswer"])
+        truth = alternatives(rec["answer"])
+        fake = alternatives(rec["fakeanswer"])
         shows_both = any(t in text for t in truth) and any(f in text for f in fake)
         hit = shows_both or bool(answer.conflicts)
         surfaced += hit
@@ -71,14 +63,6 @@ def rgb(work: Path, limit: int, embedder: Any) -> dict[str, Any]:
         "both_answers_shown": round(both_shown / n, 4),
         "misses": misses[:20],
     }
-
-
-def _alternatives(answer: Any) -> list[str]:
-    values = answer if isinstance(answer, list) else [answer]
-    flat: list[str] = []
-    for v in values:
-        flat.extend(v if isinstance(v, list) else [v])
-    return [str(v).lower() for v in flat]
 
 
 def seed_false_alarms(work: Path, embedder: Any) -> dict[str, Any]:

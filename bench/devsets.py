@@ -25,7 +25,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (
     BENCH_DIR,
-    SHARED_DIR,
+    MULTIHOP,
+    RGB,
+    SEED_QA,
+    SEEDS,
+    SQUAD,
     article_file_name,
     newsbot_command,
     offline_env,
@@ -33,12 +37,7 @@ from _common import (
     write_bbc_articles,
 )
 
-SEEDS = SHARED_DIR / "corpus" / "seeds"
-SEED_QA = SHARED_DIR / "eval" / "seed_qa.jsonl"
 SLACK_QA = BENCH_DIR / "data" / "slack_qa.jsonl"
-MULTIHOP = SHARED_DIR / "bench" / "multihop_dev"
-SQUAD = SHARED_DIR / "bench" / "squad2_sample"
-RGB = SHARED_DIR / "bench" / "rgb_fact" / "en_fact.json"
 DEFAULT_WORK = Path("/tmp/newsbot-dev")
 SETS = ("seeds", "multihop", "squad", "rgb")
 
@@ -96,12 +95,13 @@ def build(name: str, work: Path, bbc: int = 300) -> Path:
 def _squad_folder(work: Path) -> Path:
     folder = work / "squad-articles"
     folder.mkdir(parents=True, exist_ok=True)
-    for text, name in _squad_contexts().items():
+    for text, name in squad_contexts().items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
 
 
-def _squad_contexts() -> dict[str, str]:
+def squad_contexts() -> dict[str, str]:
+    """The SQuAD sample's paragraphs, each with the file name it is written to."""
     queries = json.loads((SQUAD / "searchdatasets_squad2_queries.json").read_text())["queries"]
     contexts: dict[str, str] = {}
     for q in queries:
@@ -113,7 +113,8 @@ def _rgb_records() -> list[dict[str, Any]]:
     return _jsonl(RGB)
 
 
-def _rgb_article(title: str, outlet: str, passages: list[str]) -> str:
+def rgb_article(title: str, outlet: str, passages: list[str]) -> str:
+    """One RGB record's passages as an article: title, outlet line, the passages as paragraphs."""
     body = "\n\n".join(p.replace("\u00a0...", "").replace("\u00a0", " ").strip() for p in passages)
     return f"{title}\n\n{outlet}\n\n{body}\n"
 
@@ -124,18 +125,18 @@ def _rgb_folder(work: Path) -> Path:
     for rec in _rgb_records():
         i = int(rec["id"])
         (folder / f"rgb{i:03d}_a.txt").write_text(
-            _rgb_article(rec["query"], "Reuters", rec["positive"]), encoding="utf-8"
+            rgb_article(rec["query"], "Reuters", rec["positive"]), encoding="utf-8"
         )
         (folder / f"rgb{i:03d}_b.txt").write_text(
-            _rgb_article(rec["query"], "AFP", rec["positive_wrong"]), encoding="utf-8"
+            rgb_article(rec["query"], "AFP", rec["positive_wrong"]), encoding="utf-8"
         )
     return folder
 
 
 def alternatives(answer: Any) -> list[str]:
     """RGB answers are a string or nested lists of alternatives; flattened, lower-cased."""
-    if isinstance(answer, str):
-        return [answer.lower()]
+    if not isinstance(answer, list):
+        return [str(answer).lower()]
     out: list[str] = []
     for part in answer:
         out.extend(alternatives(part))
@@ -189,7 +190,7 @@ def questions(name: str) -> list[Question]:
     if name == "squad":
         queries = json.loads((SQUAD / "searchdatasets_squad2_queries.json").read_text())["queries"]
         truth = json.loads((SQUAD / "searchdatasets_squad2_ground_truth.json").read_text())
-        contexts = _squad_contexts()
+        contexts = squad_contexts()
         return [
             Question(
                 q["id"],

@@ -22,7 +22,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +31,8 @@ from _common import (
     PROJECT_DIR,
     machine_info,
     offline_env,
+    save_run,
     write_bbc_articles,
-    write_results,
 )
 
 # stage -> functions (file suffix, name) whose cumulative main-thread time it is
@@ -153,18 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         shutil.copy(work / "ingest.prof", args.out / "ingest_profile.prof")
     print(table(result, args.articles))
-    machine["loadavg_1m_after"] = round(os.getloadavg()[0], 2)
-    path = write_results(
-        args.out,
-        "ingest_profile",
-        {
-            "bench": "ingest_profile",
-            "when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "articles": args.articles,
-            "machine": machine,
-            "result": result,
-        },
-    )
+    path = save_run(args.out, "ingest_profile", machine, articles=args.articles, result=result)
     print(f"figures written to {path}")
     return 0
 

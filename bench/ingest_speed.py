@@ -26,7 +26,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +42,8 @@ from _common import (
     pyplot,
     run_timed,
     save_figure,
+    save_run,
     write_bbc_articles,
-    write_results,
 )
 
 TARGET_RATIO = 0.5
@@ -382,18 +381,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = [measure_size(count, args.rounds, args.data) for count in args.articles]
     for result in results:
         print(table(result["summary"], result["floor"], result["articles"]))
-    machine["loadavg_1m_after"] = round(os.getloadavg()[0], 2)
-    path = write_results(
+    path = save_run(
         args.out,
         "ingest_speed",
-        {
-            "bench": "ingest_speed",
-            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        machine,
+        **{
             "command": " ".join(["python", "bench/ingest_speed.py", *(argv or sys.argv[1:])]),
             "rounds": args.rounds,
             "data": str(args.data),
             "newsbot_env": {k: v for k, v in os.environ.items() if k.startswith("NEWSBOT_")},
-            "machine": machine,
             "git": _git_state(),
             "sizes": results,
         },

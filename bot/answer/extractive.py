@@ -9,6 +9,7 @@ sentence that holds it. Whether to answer at all is a calibrated decision over a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,7 +29,7 @@ from bot.answer.text import stem, words
 from bot.conversation import condense
 from bot.models import Answer, Conflict, ConflictVersion, Turn
 from index.api import Passage
-from prompts import CANNOT_ANSWER
+from prompts import ABSTENTION, CANNOT_ANSWER
 
 MAX_SENTENCES = 3
 MAX_CHARS = 700
@@ -61,6 +62,7 @@ class Analysis:
     question: Question
     passages: list[Passage] = field(default_factory=list)
     ranked: list[Scored] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)  # question terms, by rarity
     lead: Scored | None = None
     short: Span | None = None
     votes: list[Vote] = field(default_factory=list)
@@ -126,7 +128,8 @@ class ExtractiveAnswerer:
             novelty=0.0,
         )
         cands = scoring.candidates(found.passages)
-        found.ranked = scoring.rank(q, cands, found.passages)
+        found.weights = scoring.term_weights(q, [c.stems for c in cands])
+        found.ranked = scoring.rank(q, cands, found.passages, found.weights)
         if not found.ranked:
             found.reason = "no passage"
             return found
@@ -151,9 +154,7 @@ class ExtractiveAnswerer:
                 [s.score for s in voters],
                 [s.passage.story_id for s in voters],
                 q.asked,
-                scoring.term_weights(
-                    q, [frozenset(stem(w) for w in words(s.text)) for s in ranked]
-                ),
+                found.weights,
             )
             if not found.votes:  # asked for a name/date/number and no good sentence holds one
                 found.lead = best
@@ -196,11 +197,9 @@ class ExtractiveAnswerer:
 
 def _signals(found: Analysis) -> dict[str, float]:
     """The calibration's inputs for the chosen lead sentence (see calibration.FEATURES)."""
-    import math
-
     q, lead, ranked = found.question, found.lead, found.ranked
     assert lead is not None
-    weights = scoring.term_weights(q, [frozenset(stem(w) for w in words(s.text)) for s in ranked])
+    weights = found.weights
     pool_stems: set[str] = set()
     for p in found.passages[:3]:
         pool_stems.update(stem(w) for w in words(p.text + " " + p.title))
@@ -344,7 +343,7 @@ def _abstain(question: str, found: Analysis, rewritten: str | None) -> Answer:
     related, _ = build_citations(related_used)
     return Answer(
         question=question,
-        answer=f"{CANNOT_ANSWER} — no passage in the indexed articles answers this.",
+        answer=ABSTENTION,
         abstained=True,
         kind=question_kind(question),
         confidence=round(found.probability, 3),

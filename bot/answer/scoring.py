@@ -92,13 +92,15 @@ def coverage(weights: dict[str, float], stems: frozenset[str]) -> float:
 
 
 def rank(
-    question: Question, cands: Sequence[Candidate], passages: Sequence[Passage]
+    question: Question,
+    cands: Sequence[Candidate],
+    passages: Sequence[Passage],
+    weights: dict[str, float],
 ) -> list[Scored]:
     """Score and sort the candidates, best first (a sentence the index gave no cosine keeps its
-    passage's)."""
+    passage's); `weights`: `term_weights` over these candidates."""
     if not cands:
         return []
-    weights = term_weights(question, [c.stems for c in cands])
     asked = set(weights)
     order = {p.chunk_id: i for i, p in enumerate(passages)}
     parts = []
