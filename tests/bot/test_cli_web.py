@@ -16,12 +16,10 @@ import pytest
 from tests.bot.test_cli_index import newsbot
 from tests.fakes.news_site import (
     NewsSite,
-    Route,
-    article_html,
     clear_proxies,
     closed_port_url,
     news_site,
-    rss,
+    publish_feed,
 )
 
 FERRY = [
@@ -48,11 +46,7 @@ def site() -> Iterator[NewsSite]:
 
 
 def _feed(site: NewsSite, articles: dict[str, tuple[str, list[str]]]) -> str:
-    items = []
-    for path, (title, paragraphs) in articles.items():
-        url = site.page(path, article_html(title, paragraphs, canonical=site.url(path)))
-        items.append((title, url, DATE))
-    return site.route("/feed.xml", Route(rss(items).encode(), content_type="application/rss+xml"))
+    return publish_feed(site, articles, DATE)
 
 
 def test_ingest_a_feed_and_a_dead_url_lands_the_feed_and_exits_non_zero(site: NewsSite):

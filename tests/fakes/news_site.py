@@ -211,6 +211,16 @@ def rss(items: list[tuple[str, str, str]], *, title: str = "Harbour Herald") -> 
     )
 
 
+def publish_feed(site: NewsSite, articles: dict[str, tuple[str, list[str]]], date: str) -> str:
+    """Serve each article (path -> title, paragraphs) as a page with its canonical link, and an
+    RSS feed of them dated `date` at /feed.xml; returns the feed's URL."""
+    items = []
+    for path, (title, paragraphs) in articles.items():
+        url = site.page(path, article_html(title, paragraphs, canonical=site.url(path)))
+        items.append((title, url, date))
+    return site.route("/feed.xml", Route(rss(items).encode(), content_type="application/rss+xml"))
+
+
 def atom(items: list[tuple[str, str, str]], *, title: str = "Valley Times") -> str:
     """An Atom feed of (title, link, ISO date) entries."""
     entries = "".join(

@@ -11,14 +11,7 @@ import pytest
 from index.web.fetch import Fetcher, FetchError, Validators
 from index.web.options import FetchOptions
 from index.web.urls import canonical_url, normalize
-from tests.fakes.news_site import NewsSite, Route, clear_proxies, closed_port_url, news_site
-
-
-@pytest.fixture
-def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[NewsSite]:
-    clear_proxies(monkeypatch)
-    with news_site() as s:
-        yield s
+from tests.fakes.news_site import NewsSite, Route, closed_port_url
 
 
 @pytest.fixture

@@ -14,9 +14,7 @@ from tests.fakes.news_site import (
     Route,
     article_html,
     atom,
-    clear_proxies,
     closed_port_url,
-    news_site,
     rss,
     sitemap,
     sitemap_index,
@@ -43,13 +41,6 @@ FERRY = [
     "Two new vessels built in Finland will join the fleet, each carrying 400 passengers.",
     "Fares will stay at this year's level, chief executive Mara Quist said.",
 ]
-
-
-@pytest.fixture
-def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[NewsSite]:
-    clear_proxies(monkeypatch)
-    with news_site() as s:
-        yield s
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from bot.answer.extractive import ExtractiveAnswerer
 from index.api import IndexConfig, NewsIndex, Watcher
 from index.embed import Embedder
 from index.web.options import FetchOptions
-from tests.fakes.news_site import NewsSite, Route, article_html, news_site, rss
+from tests.fakes.news_site import NewsSite, news_site, publish_feed
 from tests.fakes.slack_api import BOT_USER_ID
 from tests.fakes.slack_events import event_callback, mention_event
 from tests.fakes.store import release_store
@@ -38,11 +38,7 @@ def site(scenario_env: None) -> Iterator[NewsSite]:
 
 
 def _publish(site: NewsSite, articles: dict[str, tuple[str, list[str]]]) -> str:
-    items = []
-    for path, (title, paragraphs) in articles.items():
-        url = site.page(path, article_html(title, paragraphs, canonical=site.url(path)))
-        items.append((title, url, "Tue, 01 Apr 2025 10:00:00 GMT"))
-    return site.route("/feed.xml", Route(rss(items).encode(), content_type="application/rss+xml"))
+    return publish_feed(site, articles, "Tue, 01 Apr 2025 10:00:00 GMT")
 
 
 def _ask(bot: LiveBot, question: str, channel: str) -> dict[str, Any]:
