@@ -46,9 +46,8 @@ def run_set(name: str, work: Path) -> list[dict[str, Any]]:
     out = []
     for q in devsets.questions(name):
         started = time.perf_counter()
-        answer = answerer.answer(q.question)
+        answer, found = answerer.explain(q.question)
         ms = (time.perf_counter() - started) * 1000
-        found = answerer.last
         out.append(
             {
                 "set": name,

@@ -80,7 +80,6 @@ class ExtractiveAnswerer:
         self._index = index
         self._k = k
         self._calibration = calibration or default_calibration()
-        self.last: Analysis | None = None  # the analysis behind the latest answer (benches read it)
 
     def answer(
         self,
@@ -91,6 +90,18 @@ class ExtractiveAnswerer:
         until: date | None = None,
     ) -> Answer:
         """Answer one question (a follow-up is first made standalone from `history`)."""
+        return self.explain(question, history=history, since=since, until=until)[0]
+
+    def explain(
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        since: date | None = None,
+        until: date | None = None,
+    ) -> tuple[Answer, Analysis | None]:
+        """The answer and the analysis behind it (None for a question that cannot be searched);
+        the benches read the calibration signals from it."""
         standalone = condense(question, history)
         rewritten = standalone if standalone != question else None
         problem = Question(standalone).problem()
@@ -100,15 +111,14 @@ class ExtractiveAnswerer:
                 answer=f"{CANNOT_ANSWER} — {problem}.",
                 abstained=True,
                 standalone_question=rewritten,
-            )
+            ), None
         found = self.analyse(standalone, since=since, until=until)
-        self.last = found
         if found.lead is None or found.reason:
-            return _abstain(question, found, rewritten)
+            return _abstain(question, found, rewritten), found
         disagreement = self._disagreement(found)
         if disagreement is not None and disagreement[2].kind == "conflict":
-            return _conflict_answer(question, rewritten, found, *disagreement)
-        return _compose(question, rewritten, found, disagreement)
+            return _conflict_answer(question, rewritten, found, *disagreement), found
+        return _compose(question, rewritten, found, disagreement), found
 
     # ---- analysis --------------------------------------------------------------------
     def analyse(
