@@ -27,6 +27,7 @@ class Snapshot:
     by_article: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     by_story: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     effective_day: dict[str, int] = field(default_factory=dict)
+    by_outlet: dict[str, list[str]] = field(default_factory=dict)  # folded outlet name -> articles
     lexical: LexicalIndex | None = None
     chunk_count: int = 0
 
@@ -38,6 +39,10 @@ class Snapshot:
             meta = {f: full[f] for f in FIELDS if f in full}
             snap.by_article.setdefault(str(meta["article_id"]), []).append(meta)
             snap.by_story.setdefault(str(meta["story_id"]), []).append(meta)
+        for article, metas in snap.by_article.items():
+            name = " ".join(_WORDS.findall(str(metas[0].get("outlet") or "").casefold()))
+            if len(name.replace(" ", "")) >= 3:
+                snap.by_outlet.setdefault(name, []).append(article)
         snap.chunk_count = sum(
             int(metas[0].get("chunks") or 0) for metas in snap.by_article.values()
         )
@@ -54,13 +59,7 @@ class Snapshot:
         """Articles of the outlets a question names ("according to The Verge", "TechCrunch
         reported"): whole words, case-folded; outlets of fewer than 3 letters never match."""
         folded = f" {' '.join(_WORDS.findall(question.casefold()))} "
-        found: list[str] = []
-        for article, metas in self.by_article.items():
-            outlet = str(metas[0].get("outlet") or "")
-            name = " ".join(_WORDS.findall(outlet.casefold()))
-            if len(name.replace(" ", "")) >= 3 and f" {name} " in folded:
-                found.append(article)
-        return found
+        return [a for name, arts in self.by_outlet.items() if f" {name} " in folded for a in arts]
 
     def has_dates(self) -> bool:
         """Does any visible article have a date?"""
