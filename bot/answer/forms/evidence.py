@@ -116,6 +116,7 @@ def event_date(sentence: str, published: str | None) -> str | None:
     '2025-04-10'
     """
     day = parse_iso(published)
+    sentence = _DATELINE.sub("", sentence, count=1)  # "ISTANBUL, April 10 (AFP)-": the report's
     named = set(named_dates(sentence, day))
     if day is None:
         # An undated article: only a fully written date (with its year) dates the line.
