@@ -6,9 +6,12 @@ import pytest
 
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.forms.evidence import event_date, gist
+from index.api import NewsIndex
+from index.config import IndexConfig
 from index.embed import Embedder
 from prompts import ABSTENTION
-from tests.fakes.ferry import assert_lines_cited, ferry_answerer
+from tests.fakes.articles import write_articles
+from tests.fakes.ferry import FIRST_ROUND, assert_lines_cited, ferry_answerer
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +70,32 @@ def test_gist_drops_the_dateline_and_a_trailing_clause():
     assert gist("Lisbon: The union said members would vote next week.") == (
         "The union said members would vote next week"
     )
+
+
+# One story carried twice; the second copy gives the strike another length.
+WIRE = """Ferry strike ends with a deal after second round of talks
+
+Update: 2025-04-14 08:00 GMT
+
+Negotiators agreed a deal in the second round of ferry strike talks in Lisbon on Saturday, ending a strike that lasted 42 days.
+Operator chief executive Paulo Reis told reporters that the night crossings would resume on 1 May.
+Union members will vote on the deal next week, according to the union's spokeswoman.
+"""
+ALTERED = WIRE.replace("lasted 42 days", "lasted 24 days")
+
+
+def test_copies_of_a_story_that_disagree_are_flagged(
+    embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
+):
+    root = tmp_path_factory.mktemp("timeline-conflict")
+    news = NewsIndex(IndexConfig(home=root / "home"), embedder=embedder)
+    files = [("wire_a.txt", WIRE), ("wire_b.txt", ALTERED), ("first_round.txt", FIRST_ROUND)]
+    news.ingest([write_articles(root / "articles", files)])
+    answer = ExtractiveAnswerer(index=news).answer("What happened in the ferry strike talks?")
+    assert answer.lines and answer.conflicts
+    (conflict,) = answer.conflicts
+    assert {v.value for v in conflict.versions} == {"42", "24"}
+    numbers = {c.n for c in answer.citations}
+    assert {v.n for v in conflict.versions} <= numbers
+    other = next(line for line in answer.lines if line.label == "Another copy")
+    assert "days" in other.text and other.n[0] in numbers

@@ -41,7 +41,7 @@ _SAY = (
     r"say|said|saying|tell|told|claim|claimed|argue|argued|think|add|added|comment|commented|"
     r"warn|warned|write|wrote|mean|call|called|predict|predicted|reply|replied|forecast|"
     r"describe|described|react|respond|sum up|characteri[sz]e|make of|announce|suggest|note|"
-    r"state|stated|insist|insisted|admit|admitted"
+    r"insist|insisted|admit|admitted"
 )
 _WHAT = re.compile(
     rf"\b(?:what|how)\s+(?:did|does|do|has|have|had|is|was|were|would)\s+(.+?)\s+(?:{_SAY})\b(.*)",
@@ -185,7 +185,11 @@ def _statements(found: Analysis) -> list[tuple[Speech, Scored]]:
 
 def _mentioned(found: Analysis, speaker: list[str]) -> bool:
     """Does one retrieved passage (with its title) name the speaker, every word of it?"""
-    return any(all(t in stems_of(f"{p.title} {p.text}") for t in speaker) for p in found.passages)
+    for p in found.passages:
+        words_of = stems_of(f"{p.title} {p.text}")
+        if all(_holds(words_of, t) for t in speaker):
+            return True
+    return False
 
 
 def _is_speaker(speaker: list[str], names: list[str], said: Speech) -> bool:
@@ -193,9 +197,20 @@ def _is_speaker(speaker: list[str], names: list[str], said: Speech) -> bool:
     speaker are in its passage; a speaker given only by roles ("the spokeswoman") must have
     them all in the phrase."""
     if names:
+        if not _holds(said.stems, names[-1]):
+            return False
         context = said.stems | stems_of(said.passage.text)
-        return names[-1] in said.stems and all(t in context for t in speaker)
-    return all(r in said.stems for r in speaker)
+        return all(_holds(context, t) for t in speaker)
+    return all(_holds(said.stems, r) for r in speaker)
+
+
+def _holds(stems: frozenset[str], term: str) -> bool:
+    """`term` or a longer or shorter form of it ("russia" / "russian") is among `stems`."""
+    if term in stems:
+        return True
+    if len(term) < 4:
+        return False
+    return any(len(s) >= 4 and (s.startswith(term) or term.startswith(s)) for s in stems)
 
 
 def _relevance(weights: dict[str, float], said: Speech, scored: Scored) -> float:
