@@ -27,6 +27,7 @@ from bot.answer.forms.evidence import (
     story_dates,
     topic_terms,
 )
+from bot.answer.spans import vote
 from bot.models import Answer, human_date
 
 Analyse = Callable[..., Analysis]
@@ -34,6 +35,7 @@ EARLIER = 2  # older reports shown
 FLOOR = 0.8  # evidence scores at least 80% of the best sentence
 POOL = 30
 EARLIER_LABEL = "Earlier reporting"
+TYPED = frozenset({"person", "org", "date", "number", "money", "duration", "place"})
 RECENCY = re.compile(
     r"\b(?:(?:what(?:'s| is| are)?|any|anything)\s+(?:the\s+)?)?(?:latest|newest|most recent|"
     r"recent(?:ly)?|current(?:ly)?|right now|now|still|news|new|updates?|so far|as of now|"
@@ -60,7 +62,7 @@ class LatestForm:
             return None
         lead = picks[0]
         assert lead.date is not None
-        short = gist(lead.text)
+        short = _short(found, lead)
         head = f"As of {human_date(lead.date)}: {short} [{{n}}]"
         return shaped_answer(request, head, short, lead, picks, found.probability)
 
@@ -102,3 +104,18 @@ def pick_newest(found: Analysis) -> list[Pick]:
         taken.append(stems)
         reports.add(s.passage.story_id)
     return picks
+
+
+def _short(found: Analysis, lead: Pick) -> str:
+    """The name, number or date the question asks for, from the newest sentence ("how many
+    are out of work now?"); else the head of that sentence."""
+    q = found.question
+    if found.short is not None and found.short.text in lead.text:
+        return found.short.text  # the factoid path's pick, when the newest sentence holds it
+    if q.expects in TYPED:
+        votes = vote(
+            q.expects, [lead.text], [lead.score], [lead.passage.story_id], q.asked, found.weights
+        )
+        if votes:
+            return votes[0].span.text
+    return gist(lead.text)
