@@ -45,3 +45,11 @@ def test_recency_stays_off_for_questions_that_do_not_ask_for_it(answerer: Extrac
 def test_latest_on_something_the_articles_do_not_cover_abstains(answerer: ExtractiveAnswerer):
     answer = answerer.answer("What is the latest on the Mars rover mission?")
     assert answer.abstained and answer.lines == []
+
+
+def test_a_name_asked_for_now_is_the_factoid_answer_dated(answerer: ExtractiveAnswerer):
+    answer = answerer.answer("Who is the operator's chief executive now?")
+    assert answer.kind == "latest" and answer.short_answer == "Paulo Reis"
+    lead = answer.lines[0]
+    assert lead.date is not None and "Paulo Reis" in lead.text
+    assert answer.answer.startswith(f"As of {human_date(lead.date)}: Paulo Reis [1]")

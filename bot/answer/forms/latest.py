@@ -27,7 +27,6 @@ from bot.answer.forms.evidence import (
     story_dates,
     topic_terms,
 )
-from bot.answer.spans import vote
 from bot.models import Answer, human_date
 
 Analyse = Callable[..., Analysis]
@@ -57,12 +56,17 @@ class LatestForm:
         found = self._topic_analysis(request)
         if not calibrated(found):
             return None
-        picks = pick_newest(found)
+        # A name, number or date question ("which company, recently ...") keeps the factoid
+        # path's answer; the form then dates it and shows the newest reports that give it.
+        asked = request.found
+        typed = asked.question.expects in TYPED and asked.short is not None
+        holding = asked.short.text if typed and asked.short is not None else None
+        picks = pick_newest(found, holding)
         if not picks:
             return None
         lead = picks[0]
         assert lead.date is not None
-        short = _short(found, lead)
+        short = holding if holding is not None else gist(lead.text)
         head = f"As of {human_date(lead.date)}: {short} [{{n}}]"
         return shaped_answer(request, head, short, lead, picks, found.probability)
 
@@ -74,15 +78,20 @@ class LatestForm:
         return found if found.ranked else request.found
 
 
-def pick_newest(found: Analysis) -> list[Pick]:
-    """The newest dated sentence among those that match well, then the best sentence of up to
-    EARLIER older stories, newest first; [] when none of them is dated."""
+def pick_newest(found: Analysis, holding: str | None = None) -> list[Pick]:
+    """The newest dated sentence among those that match well (that hold `holding`, when
+    given), then the best sentence of up to EARLIER older stories, newest first; [] when none
+    of them is dated."""
     ranked = found.ranked[:POOL]
     if not ranked:
         return []
     floor = ranked[0].score * FLOOR
     stories = story_dates(found.passages)
-    evidence = [(dated(s.passage, s.span, stories), s) for s in ranked if s.score >= floor]
+    good = [s for s in ranked if s.score >= floor]
+    if holding is not None:
+        held = [s for s in ranked if holding in s.text]
+        good = [s for s in held if s.score >= floor] or held
+    evidence = [(dated(s.passage, s.span, stories), s) for s in good]
     days = [d for d, _ in evidence if d]
     if not days:
         return []
@@ -104,18 +113,3 @@ def pick_newest(found: Analysis) -> list[Pick]:
         taken.append(stems)
         reports.add(s.passage.story_id)
     return picks
-
-
-def _short(found: Analysis, lead: Pick) -> str:
-    """The name, number or date the question asks for, from the newest sentence ("how many
-    are out of work now?"); else the head of that sentence."""
-    q = found.question
-    if found.short is not None and found.short.text in lead.text:
-        return found.short.text  # the factoid path's pick, when the newest sentence holds it
-    if q.expects in TYPED:
-        votes = vote(
-            q.expects, [lead.text], [lead.score], [lead.passage.story_id], q.asked, found.weights
-        )
-        if votes:
-            return votes[0].span.text
-    return gist(lead.text)
