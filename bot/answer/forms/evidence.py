@@ -166,7 +166,7 @@ def gist(text: str) -> str:
         commas = [m.start() for m in re.finditer(",", head) if len(head[: m.start()].split()) >= 6]
         if commas:
             head = head[: commas[0]]
-    return head.rstrip(" .,;:")
+    return head.strip(" .,;:“”\"'")
 
 
 def stems_of(text: str) -> frozenset[str]:

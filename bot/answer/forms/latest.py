@@ -34,6 +34,12 @@ EARLIER = 2  # older reports shown
 FLOOR = 0.8  # evidence scores at least 80% of the best sentence
 POOL = 30
 EARLIER_LABEL = "Earlier reporting"
+# Asking for the state of things now, not only naming recent reports ("recently reviewed").
+NOW = re.compile(
+    r"\b(?:latest|newest|newer|now|currently|current|still|today|this week|any updates?|"
+    r"anything new|so far|at the moment)\b",
+    re.IGNORECASE,
+)
 TYPED = frozenset({"person", "org", "date", "number", "money", "duration", "place"})
 RECENCY = re.compile(
     r"\b(?:(?:what(?:'s| is| are)?|any|anything)\s+(?:the\s+)?)?(?:latest|newest|most recent|"
@@ -56,17 +62,23 @@ class LatestForm:
         found = self._topic_analysis(request)
         if not calibrated(found):
             return None
-        # A name, number or date question ("which company, recently ...") keeps the factoid
-        # path's answer; the form then dates it and shows the newest reports that give it.
+        # A name, number or date question ("which company, recently reviewed by ...") keeps
+        # the factoid path's answer, dated, with the newest reports that give it; when it asks
+        # for the state now ("who is leading it now") and newer reports do not give that
+        # answer, they lead, as for any other question.
         asked = request.found
-        typed = asked.question.expects in TYPED and asked.short is not None
-        holding = asked.short.text if typed and asked.short is not None else None
-        picks = pick_newest(found, holding)
+        picks = pick_newest(found)
+        short = None
+        if asked.question.expects in TYPED and asked.short is not None:
+            held = pick_newest(found, asked.short.text)
+            now = NOW.search(request.standalone) is not None
+            if held and (not now or not picks or str(held[0].date) >= str(picks[0].date)):
+                picks, short = held, asked.short.text
         if not picks:
             return None
         lead = picks[0]
         assert lead.date is not None
-        short = holding if holding is not None else gist(lead.text)
+        short = short or gist(lead.text)
         head = f"As of {human_date(lead.date)}: {short} [{{n}}]"
         return shaped_answer(request, head, short, lead, picks, found.probability)
 
