@@ -56,6 +56,10 @@ class Catalog:
         others = {exclude} if isinstance(exclude, str) else exclude
         return bool(self._by_article.get(article_id, set()) - others)
 
+    def is_complete(self, rid: str) -> bool:
+        """Is this source's record complete?"""
+        return self.records.get(rid, {}).get("state") == "complete"
+
     def holder(self, article_id: str) -> tuple[str, Record] | None:
         """A complete source holding this article, if any."""
         for rid in sorted(self._by_article.get(article_id, ())):

@@ -15,6 +15,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,10 +37,12 @@ from index.store import Collections
 
 Progress = Callable[[int, int, str], None]
 BATCH_ARTICLES = 64  # articles embedded per model call: big, length-sorted batches are fastest
+# The first and the last batch are small: nothing overlaps the model before its first batch or the
+# writes after its last one, so those ends of the pipeline are kept short.
+END_BATCH_ARTICLES = 16
 STORY_NEIGHBOURS = 5
 
 
-@dataclass
 @dataclass
 class _Embedding:
     """A batch whose new articles' chunks are being embedded in the background."""
@@ -108,6 +111,9 @@ class Ingestor:
         self._max_file_bytes = max_file_bytes
         self._dirty = False  # has this run flagged the index as changing?
         self._stories: StoryIndex | None = None  # stored articles' fingerprints, built once
+        # Records whose chunks are written, to be turned `complete` with the next write of records
+        # (one Chroma write less per batch: each is a synced commit, ~40 ms to 2 s on a busy disk).
+        self._owed: list[_Record] = []
         self.catalog = Catalog()  # the source records as `run` left them
         self.generation = ""  # the index generation `run` left
 
@@ -141,24 +147,43 @@ class Ingestor:
         # One batch is embedded (model threads) while the main thread writes the batch before
         # it and reads and cleans the entries of the next: ingest costs about the model's time.
         in_flight: _Embedding | None = None
+        batch_size = END_BATCH_ARTICLES
+        self._owed = []
         with ThreadPoolExecutor(1, thread_name_prefix="newsbot-embed") as model:
-            for n, entry in enumerate(sources.entries(), 1):
-                if entry.key:
-                    found.add(key_id(entry.key))
-                if isinstance(entry, Failed):
-                    report.skipped.append({"source": entry.source, "reason": entry.reason})
-                elif isinstance(entry, Unchanged):
-                    report.unchanged += 1
-                elif (prepared := self._prepare(entry, records, report)) is not None:
-                    todo.append(prepared)
-                if len(todo) >= BATCH_ARTICLES:
+            try:
+                for n, entry in enumerate(sources.entries(), 1):
+                    if entry.key:
+                        found.add(key_id(entry.key))
+                    if isinstance(entry, Failed):
+                        report.skipped.append({"source": entry.source, "reason": entry.reason})
+                    elif isinstance(entry, Unchanged):
+                        report.unchanged += 1
+                    elif (prepared := self._prepare(entry, records, report)) is not None:
+                        if in_flight is None and not todo:  # load the model while reading on
+                            model.submit(self._load_model)
+                        todo.append(prepared)
+                    if len(todo) >= batch_size:
+                        in_flight = self._next_batch(model, todo, records, report, in_flight)
+                        todo, batch_size = [], BATCH_ARTICLES
+                    if progress:
+                        progress(n, 0, entry.source)  # 0: the total is not known up front
+                # The last batch is cut so that its tail end, written after the model is done,
+                # is short.
+                tail = todo[-END_BATCH_ARTICLES:] if len(todo) > END_BATCH_ARTICLES else []
+                if tail:
+                    todo = todo[: -len(tail)]
                     in_flight = self._next_batch(model, todo, records, report, in_flight)
-                    todo = []
-                if progress:
-                    progress(n, 0, entry.source)  # 0: the total is not known up front
-            self._finish_batch(
-                self._next_batch(model, todo, records, report, in_flight), records, report
-            )
+                    todo = tail
+                self._finish_batch(
+                    self._next_batch(model, todo, records, report, in_flight), records, report
+                )
+            except BaseException:
+                # The records owed `complete` have their chunks written: a failure (a model
+                # error, a lost store) keeps them; a kill -9 loses them and the rerun redoes them.
+                with suppress(Exception):
+                    self._pay_owed()
+                raise
+            self._pay_owed()
         report.sources = [o.as_dict() for o in sources.outcomes]
         if self._web is not None:  # only now that the articles are stored
             self._web.state.commit(held)
@@ -296,6 +321,10 @@ class Ingestor:
             offset += len(item.chunks)
         self._write_batch(embedding.batch, fresh_vectors, records, report)
 
+    def _load_model(self) -> None:
+        """Load the model (the embedder loads on first use) in the model's thread."""
+        getattr(self._embedder, "embed_with_sentences", None)
+
     def _embed(self, chunks: list[Chunk]) -> tuple[np.ndarray, list[str]]:
         """Chunk vectors and, when the model allows, packed per-sentence vectors."""
         if not chunks:
@@ -317,7 +346,9 @@ class Ingestor:
 
         Order (what makes a kill at any point recoverable): every record `pending` first, then
         leftover chunks of the new articles deleted and the new chunks written, then the
-        replaced articles' chunks deleted, and only then every record `complete`.
+        replaced articles' chunks deleted, and only then every record `complete`. The records
+        turn `complete` in the catalog at once and in Chroma with the next batch's `pending`
+        ones, in the same write (`_owed`).
         """
         if not batch:
             return
@@ -325,12 +356,10 @@ class Ingestor:
         self._put_records(pending, records)
         self._write_chunks(new_chunks, fresh_vectors)
         self._drop_replaced(pending, records)
-        done = [
-            _Record(r.item, {**r.meta, "state": "complete", "prev_article_id": ""}, r.vector)
-            for r in pending
-        ]
-        self._put_records(done, records)
-        for r in done:
+        for r in pending:
+            done = _Record(r.item, {**r.meta, "state": "complete", "prev_article_id": ""}, r.vector)
+            records.put(r.item.record_id, done.meta)
+            self._owed.append(done)
             (report.updated if r.item.previous else report.added).append(r.item.file.source)
 
     def _plan(
@@ -343,7 +372,7 @@ class Ingestor:
         """Each source's `pending` record (story, article vector, counts), and the articles
         whose chunks are to be written, with their story."""
         stories = self._story_index(records)
-        similar = self._similar_articles(fresh_vectors, len(records))
+        similar = self._similar_articles(fresh_vectors, records)
         first: dict[str, _Record] = {}  # article -> the batch's first record holding it
         pending: list[_Record] = []
         new_chunks: list[tuple[_Prepared, str]] = []
@@ -386,14 +415,28 @@ class Ingestor:
         return pending, new_chunks
 
     def _put_records(self, batch: list[_Record], records: Catalog) -> None:
-        """Write source records to Chroma (one synced write) and to the run's catalog."""
-        self._cols.put_docs(
-            [r.item.record_id for r in batch],
-            [r.meta for r in batch],
-            np.stack([r.vector for r in batch]),
-        )
+        """Write source records to the run's catalog and, with the records owed `complete`, to
+        Chroma (one synced write)."""
         for r in batch:
             records.put(r.item.record_id, r.meta)
+        ids = {r.item.record_id for r in batch}
+        if any(r.item.record_id in ids for r in self._owed):  # one write can't hold an id twice
+            self._pay_owed()
+        self._write_records([*self._owed, *batch])
+        self._owed = []
+
+    def _pay_owed(self) -> None:
+        """Write the records owed `complete` to Chroma."""
+        owed, self._owed = self._owed, []
+        self._write_records(owed)
+
+    def _write_records(self, batch: list[_Record]) -> None:
+        if batch:
+            self._cols.put_docs(
+                [r.item.record_id for r in batch],
+                [r.meta for r in batch],
+                np.stack([r.vector for r in batch]),
+            )
 
     def _write_chunks(
         self, new_chunks: list[tuple[_Prepared, str]], fresh_vectors: dict[str, np.ndarray]
@@ -439,14 +482,19 @@ class Ingestor:
         return self._stories
 
     def _similar_articles(
-        self, fresh_vectors: dict[str, np.ndarray], stored: int
+        self, fresh_vectors: dict[str, np.ndarray], records: Catalog
     ) -> dict[str, dict[str, float]]:
-        """For each new article, the cosine to its nearest stored articles (one query call)."""
-        if not fresh_vectors or not stored:
+        """For each new article, the cosine to its nearest stored articles (one query call).
+
+        Stored means complete in the run's catalog: Chroma may still hold the batch before as
+        `pending` (its records are owed `complete`, `_owed`)."""
+        if not fresh_vectors or not len(records):
             return {}
         articles = list(fresh_vectors)
         means = np.stack([article_vector(fresh_vectors[a]) for a in articles])
-        nearest = self._cols.nearest_docs(means, min(STORY_NEIGHBOURS, stored))
+        nearest = self._cols.nearest_docs(
+            means, min(STORY_NEIGHBOURS, len(records)), complete=records.is_complete
+        )
         return dict(zip(articles, nearest, strict=True))
 
     def _prune(

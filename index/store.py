@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -167,22 +167,27 @@ class Collections:
         got = self.docs.get(ids=[doc_id], include=["embeddings"])
         return np.asarray(got["embeddings"][0], dtype=np.float32)
 
-    def nearest_docs(self, vectors: np.ndarray, n: int) -> list[dict[str, float]]:
-        """For each vector, the cosine to its `n` nearest complete source records, by id."""
+    def nearest_docs(
+        self, vectors: np.ndarray, n: int, *, complete: Callable[[str], bool] | None = None
+    ) -> list[dict[str, float]]:
+        """For each vector, the cosine to its `n` nearest complete source records, by id.
+
+        `complete` tells which records are complete when the caller knows better than the
+        stored state (an ingest whose last records are not turned `complete` in Chroma yet).
+        """
         hits = self.docs.query(
             query_embeddings=np.asarray(vectors, dtype=np.float32),
             n_results=n,
-            include=["distances", "metadatas"],
+            include=["distances"] if complete else ["distances", "metadatas"],
         )
+        metas = hits["metadatas"] or [[None] * len(ids) for ids in hits["ids"]]
+
+        def done(rid: str, meta: Any) -> bool:
+            return complete(rid) if complete else (meta or {}).get("state") == "complete"
+
         return [
-            {
-                rid: 1.0 - float(d)
-                for rid, d, m in zip(ids, dists, metas, strict=True)
-                if (m or {}).get("state") == "complete"
-            }
-            for ids, dists, metas in zip(
-                hits["ids"], hits["distances"], hits["metadatas"], strict=True
-            )
+            {rid: 1.0 - float(d) for rid, d, m in zip(ids, dists, row, strict=True) if done(rid, m)}
+            for ids, dists, row in zip(hits["ids"], hits["distances"], metas, strict=True)
         ]
 
     def mark_pending(self, doc_id: str, meta: Metadata) -> None:

@@ -1,4 +1,8 @@
 import itertools
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from index.chunk import chunk_text, tiktoken_counter
 from index.sentences import sentence_spans
@@ -56,3 +60,21 @@ def test_chunks_carry_their_sentence_spans():
         assert spans and spans[0][0] == 0 and spans[-1][1] == len(chunk.text)
         pieces = [chunk.text[a:b] for a, b in spans]
         assert all(p.strip() == p and p for p in pieces)
+
+
+def test_the_sentence_splitter_loads_without_all_of_nltk():
+    """`import nltk` runs NLTK's whole `__init__` (and scipy.stats when installed): ~2 s of an
+    ingest for a splitter that needs a few modules. A later `import nltk` still gets it all."""
+    script = (
+        "import sys\n"
+        "from index.sentences import sentence_spans\n"
+        "assert sentence_spans('Mr. Smith left. He waved.') == [(0, 15), (16, 25)]\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] in ('nltk', 'scipy')]\n"
+        "import nltk\n"
+        "assert nltk.TreebankWordTokenizer().tokenize('Hi, you.') == ['Hi', ',', 'you', '.']\n"
+        "assert sentence_spans('One. Two.') == [(0, 4), (5, 9)]\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -186,6 +186,7 @@ def test_copies_across_batches_in_flight_are_embedded_once(
 ):
     """One article per batch: a copy arrives while its original is still being embedded."""
     monkeypatch.setattr("index.ingest.BATCH_ARTICLES", 1)
+    monkeypatch.setattr("index.ingest.END_BATCH_ARTICLES", 1)
     counting = CountingEmbedder(embedder)
     news = NewsIndex(index_config, embedder=counting)
     folder = write_articles(
@@ -208,6 +209,7 @@ def test_a_copy_of_text_leaving_the_batch_in_flight_gets_its_own_chunks(
 ):
     """a.txt changes away from CHESS in one batch while b.txt, next batch, brings CHESS."""
     monkeypatch.setattr("index.ingest.BATCH_ARTICLES", 1)
+    monkeypatch.setattr("index.ingest.END_BATCH_ARTICLES", 1)
     news = NewsIndex(index_config, embedder=embedder)
     folder = write_articles(tmp_path / "a", [("a.txt", CHESS)])
     news.ingest([folder])
@@ -219,3 +221,32 @@ def test_a_copy_of_text_leaving_the_batch_in_flight_gets_its_own_chunks(
     assert "Nina Park, 16" in "\n".join(_chunk_docs(news))
     hits = news.search("Who won the national chess championship?")
     assert hits[0].source == "b.txt"
+
+
+def test_records_turn_complete_in_the_next_batchs_write_of_records(
+    index_config: IndexConfig, embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Each Chroma write is a synced commit: one write of records per batch (its `pending`
+    records with the batch before's `complete` ones) and one at the end, not two per batch;
+    story matching across batches still counts the batch before as stored."""
+    from index.store import Collections
+
+    monkeypatch.setattr("index.ingest.BATCH_ARTICLES", 1)
+    monkeypatch.setattr("index.ingest.END_BATCH_ARTICLES", 1)
+    writes: list[list[str]] = []
+    put_docs = Collections.put_docs
+
+    def counting(self, doc_ids, metas, vectors):
+        writes.append([m["state"] for m in metas])
+        put_docs(self, doc_ids, metas, vectors)
+
+    monkeypatch.setattr(Collections, "put_docs", counting)
+    news = NewsIndex(index_config, embedder=embedder)
+    updated = BRIDGE.replace("84 million", "86 million")  # another article, the same story
+    folder = write_articles(tmp_path / "a", [("a.txt", BRIDGE), ("b.txt", updated)])
+    report = news.ingest([folder])
+    assert sorted(report.added) == ["a.txt", "b.txt"]
+    assert writes == [["pending"], ["complete", "pending"], ["complete"]]
+    records = list(news.collections().all_docs().values())
+    assert {m["state"] for m in records} == {"complete"}
+    assert len({m["story_id"] for m in records}) == 1

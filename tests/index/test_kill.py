@@ -26,11 +26,11 @@ import pytest
 from index.api import NewsIndex
 from index.config import IndexConfig
 from index.embed import Embedder
-from index.ingest import BATCH_ARTICLES, Ingestor
+from index.ingest import END_BATCH_ARTICLES, Ingestor
 from index.store import Collections
 from tests.fakes.articles import BRIDGE, CHESS, ORCHARD, many_articles, write_articles
 
-ARTICLES = 150  # 3 embedding batches of BATCH_ARTICLES
+ARTICLES = 150  # embedding batches of 16, 64, 54 and 16 articles
 
 
 class SimulatedCrash(Exception):
@@ -221,13 +221,13 @@ def test_death_between_batches_then_rerun_completes(
 
     news = NewsIndex(config, embedder=embedder)
     left = news.collections().all_docs()
-    assert len(left) == BATCH_ARTICLES
+    assert len(left) == END_BATCH_ARTICLES
     assert {m["state"] for m in left.values()} == {"complete"}
 
     report = news.ingest([corpus.folder])
     assert report.recovered == 0
-    assert report.unchanged == BATCH_ARTICLES
-    assert len(report.added) == ARTICLES - BATCH_ARTICLES
+    assert report.unchanged == END_BATCH_ARTICLES
+    assert len(report.added) == ARTICLES - END_BATCH_ARTICLES
     assert_consistent(news, documents=ARTICLES, chunks=corpus.chunks)
 
 

@@ -39,3 +39,18 @@ def test_reopening_the_embedded_store_starts_a_fresh_chroma_system(tmp_path: Pat
     fresh = reopen_embedded(old, tmp_path)
     assert fresh._system is not system, "chromadb kept the old System after close()"
     assert Collections(fresh, "reopen-me").all_docs() == {"a": {"state": "complete"}}
+
+
+def test_nearest_records_are_complete_by_the_callers_word_when_given(tmp_path: Path):
+    """An ingest writes a batch's records `complete` with the next batch's write: until then
+    its own catalog, not the stored state, says which records count as stored."""
+    cols = Collections(open_client(home=tmp_path, chroma_url=None), "nearest")
+    vectors = np.eye(3, dtype=np.float32)
+    cols.put_docs(
+        ["a", "b", "c"],
+        [{"state": "complete"}, {"state": "pending"}, {"state": "pending"}],
+        vectors + 0.1,
+    )
+    query = np.ones((1, 3), dtype=np.float32)
+    assert set(cols.nearest_docs(query, 3)[0]) == {"a"}
+    assert set(cols.nearest_docs(query, 3, complete=lambda rid: rid != "c")[0]) == {"a", "b"}
