@@ -9,6 +9,7 @@ sentence that holds it. Whether to answer at all is a calibrated decision over a
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
-from bot.answer import scoring
+from bot.answer import qualifiers, scoring
 from bot.answer.calibration import Calibration, default_calibration
 from bot.answer.citations import Used, build_citations, normalise_space
 from bot.answer.conflicts import Finding, find_conflict
@@ -37,6 +38,7 @@ VOTERS = 8  # sentences whose candidate spans vote on the short answer
 VOTE_FLOOR = 0.6  # a voter scores at least 60% of the best sentence
 FOLLOW_RATIO = 0.8  # an extra sentence scores at least 80% of the lead
 CONFLICT_RATIO = 0.85  # a disagreeing sentence must score within 15% of the best
+_MONTH_NAMES = {str(i): stem(m) for i, m in enumerate(calendar.month_name) if m}
 TYPED = frozenset({"person", "org", "date", "number", "money", "duration", "place"})
 
 
@@ -165,6 +167,7 @@ class ExtractiveAnswerer:
                 [s.passage.story_id for s in voters],
                 q.asked,
                 found.weights,
+                q.qualifiers,
             )
             if not found.votes:  # asked for a name/date/number and no good sentence holds one
                 found.lead = best
@@ -217,6 +220,9 @@ def _signals(found: Analysis) -> dict[str, float]:
     present = {
         stem(w) for p in found.passages for w in words(f"{p.text} {p.title} {p.outlet or ''}")
     }
+    for p in found.passages:  # "what did they say in February": the article's own date counts
+        for family in qualifiers.dated(p.published).values():
+            present.update(_MONTH_NAMES.get(v, v) for v in family)
     names = list(q.names)
     missing = sum(1 for n in names if n not in present) / len(names) if names else 0.0
     missing_terms = 1.0 - scoring.coverage(weights, frozenset(present))
@@ -242,6 +248,26 @@ def _signals(found: Analysis) -> dict[str, float]:
         "missing_terms": missing_terms,
         "missing_key": 1.0 if key is not None and key not in present else 0.0,
         "novel": min(lead.novel, 6) / 6,
+        **_qualifier_signals(found),
+    }
+
+
+def _qualifier_signals(found: Analysis) -> dict[str, float]:
+    """Qualifiers of the question (second, former, 2019, February) absent from the lead sentence,
+    its neighbours and its article's date; another value of theirs labelling the answer; a
+    negation the question puts on words the sentence states plainly."""
+    q, lead = found.question, found.lead
+    assert lead is not None
+    around = scoring.with_neighbours(lead)
+    held = qualifiers.merge(qualifiers.qualifiers(around), qualifiers.dated(lead.passage.published))
+    if found.votes and q.expects in TYPED:
+        conflict = found.votes[0].conflict
+    else:
+        conflict = qualifiers.conflicts(q.qualifiers, qualifiers.qualifiers(lead.text))
+    return {
+        "missing_qualifier": qualifiers.missing(q.qualifiers, held),
+        "qualifier_conflict": 1.0 if conflict else 0.0,
+        "negation": 1.0 if qualifiers.negated_away(q.text, around) else 0.0,
     }
 
 
