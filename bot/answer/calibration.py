@@ -36,8 +36,8 @@ FEATURES = (
     "missing_terms",  # weighted share of the question's terms no passage holds
     "missing_key",  # the question's rarest term (its subject, e.g. "stadium") is in no passage
     "novel",  # new content words the sentence adds beyond the question (capped, scaled)
-    "missing_qualifier",  # share of the question's qualifiers (second, former, 2019, February)
-    # absent from the sentence, its neighbours and its article's date
+    "missing_qualifier",  # share of the question's years, months and numbers absent from the
+    # sentence, its neighbours and its article's date
     "qualifier_conflict",  # the answer is labelled with another qualifier ("initial" for "second")
     "negation",  # the question negates a word the sentence and its neighbours state plainly
 )

@@ -248,14 +248,14 @@ def _signals(found: Analysis) -> dict[str, float]:
         "missing_terms": missing_terms,
         "missing_key": 1.0 if key is not None and key not in present else 0.0,
         "novel": min(lead.novel, 6) / 6,
-        **_qualifier_signals(found),
+        **_local_signals(found),
     }
 
 
-def _qualifier_signals(found: Analysis) -> dict[str, float]:
-    """Qualifiers of the question (second, former, 2019, February) absent from the lead sentence,
-    its neighbours and its article's date; another value of theirs labelling the answer; a
-    negation the question puts on words the sentence states plainly."""
+def _local_signals(found: Analysis) -> dict[str, float]:
+    """What the lead sentence and its neighbours lack: the question's years, months and numbers
+    (the article's date counts); another qualifier (initial for second, former for new)
+    labelling the answer; a negation the question puts on words the sentence states plainly."""
     q, lead = found.question, found.lead
     assert lead is not None
     around = scoring.with_neighbours(lead)
@@ -281,8 +281,11 @@ def _compose(
     lead, short = found.lead, found.short
     assert lead is not None
     chosen = [lead, *_followers(found)]
-    citations, numbers = build_citations([Used(s.passage, s.span, s.score) for s in chosen])
-    lead_text = normalise_space(lead.text)
+    span = _continued(found)
+    used = [Used(lead.passage, span, lead.score)]
+    used += [Used(s.passage, s.span, s.score) for s in chosen[1:]]
+    citations, numbers = build_citations(used)
+    lead_text = normalise_space(lead.passage.text[span[0] : span[1]])
     short_text = normalise_space(short.text) if short is not None else lead_text
     parts = [f"{short_text} [{numbers[0]}]: {lead_text}"]
     parts += [
@@ -302,6 +305,30 @@ def _compose(
         citations=citations,
         standalone_question=rewritten,
     )
+
+
+def _continued(found: Analysis) -> tuple[int, int]:
+    """The lead sentence's span, taking in the next sentence of its passage when the question
+    asks for no name, date or number and that sentence holds question words the lead lacks
+    ("... will result in a low wage." + "This is because competition between workers drives
+    down the wage." for "what drives down wages ..."): the answer is often the sentence after."""
+    lead = found.lead
+    assert lead is not None
+    spans = lead.passage.sentences
+    if found.question.expects in TYPED or lead.span not in spans:
+        return lead.span
+    i = spans.index(lead.span)
+    if i + 1 >= len(spans):
+        return lead.span
+    a, b = spans[i + 1]
+    after = lead.passage.text[a:b]
+    if len(lead.text) + len(after) > MAX_CHARS // 2:
+        return lead.span
+    held = {stem(w) for w in words(lead.text)}
+    adds = {stem(w) for w in words(after)} - held
+    if not any(t in adds for t, w in found.weights.items() if w > 0):
+        return lead.span
+    return lead.span[0], b
 
 
 def _followers(found: Analysis) -> list[Scored]:

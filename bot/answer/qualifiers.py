@@ -7,7 +7,8 @@ a value the text labels with a different qualifier of the same family ("the *ini
 held on February 27") is not the answer. No model: a fixed list of families.
 
 Families: ordinal (first/initial/1st ... tenth, last/final), era (new/current vs
-former/previous), year (1500-2099, a decade "1990s" is its own value), month (names).
+former/previous), year (1500-2099, a decade "1990s" is its own value), month (names), and plain
+numbers ("older than 18"), which must be found but never conflict.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ _MONTHS = {
     "november": "11",
     "december": "12",
 }  # "May" is left out: the verb cannot be told from the month by its spelling alone
-_TOKEN = re.compile(r"[A-Za-z]+|\d+(?:st|nd|rd|th)\b|\d{4}(?:['’]?s)?(?!\d)|\d+")
+_MONTH_VALUES = frozenset(("month", v) for v in _MONTHS.values())
+_TOKEN = re.compile(r"[A-Za-z]+|\d+(?:st|nd|rd|th)\b|\d{4}(?:['’]?s)?(?![\d.,]\d)|\d+(?:[.,]\d+)*")
 _NUMERIC_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)$")
 _YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)(['’]?s)?$")
 
@@ -111,6 +113,8 @@ def _value(token: str) -> tuple[str, str] | None:
     m = _YEAR.match(low)
     if m:
         return "year", m.group(1) + ("s" if m.group(2) else "")
+    if token[:1].isdigit():
+        return "number", token.replace(",", "").lstrip("0") or "0"
     return None
 
 
@@ -125,6 +129,8 @@ def qualifiers(text: str) -> Qualifiers:
         after = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
         if found == ("ordinal", "last") and after in _TIME_UNITS:
             continue  # "last week" dates something; it does not rank it
+        if found[0] == "number" and i and _value(tokens[i - 1]) in _MONTH_VALUES:
+            continue  # the day of "October 20": the month and year carry the date
         out.setdefault(found[0], set()).add(found[1])
     return {k: frozenset(v) for k, v in out.items()}
 
@@ -152,21 +158,34 @@ def merge(*parts: Mapping[str, Iterable[str]]) -> Qualifiers:
 
 def conflicts(asked: Qualifiers, around: Qualifiers) -> bool:
     """Does `around` label its fact with another value of a family the question qualifies, and
-    never with the asked one ("initial" where the question asks for the "second")?"""
+    never with the asked one ("initial" where the question asks for the "second")? Plain
+    numbers are only looked for, never in conflict: a sentence holds many."""
     for family, wanted in asked.items():
+        if family == "number":
+            continue
         seen = around.get(family)
         if seen and not (seen & wanted):
             return True
     return False
 
 
+def matches(asked: Qualifiers, around: Qualifiers) -> bool:
+    """Does `around` hold one of the asked values?"""
+    return any(around.get(f, frozenset()) & wanted for f, wanted in asked.items())
+
+
+FOUND = ("year", "month", "number")  # the families a text must hold, not just not contradict
+
+
 def missing(asked: Qualifiers, around: Qualifiers) -> float:
-    """Share of the question's qualifier families with no asked value in `around`."""
-    if not asked:
+    """Share of the question's years, months and numbers with no asked value in `around`
+    (an ordinal or "new" often goes unsaid: "the new law" is just "the law" further on)."""
+    wanted = [asked[f] for f in FOUND if f in asked]
+    if not wanted:
         return 0.0
-    return sum(1 for f, wanted in asked.items() if not (around.get(f, frozenset()) & wanted)) / len(
-        asked
-    )
+    return sum(
+        1 for f in FOUND if f in asked and not (around.get(f, frozenset()) & asked[f])
+    ) / len(wanted)
 
 
 _NEGATION = re.compile(

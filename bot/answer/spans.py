@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.answer.qualifiers import Qualifiers, conflicts, missing, qualifiers
+from bot.answer.qualifiers import Qualifiers, conflicts, matches, qualifiers
 from bot.answer.text import (
     DATE_RE,
     DURATION_RE,
@@ -299,7 +299,7 @@ def vote(
                 if qualified:
                     around = qualifiers(_window_text(sentence, tokens, span))
                     labels.setdefault(key, []).append(
-                        (conflicts(qualified, around), not missing(qualified, around))
+                        (conflicts(qualified, around), matches(qualified, around))
                     )
     votes = []
     for key, hits in pooled.items():

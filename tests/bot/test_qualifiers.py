@@ -62,8 +62,15 @@ def test_conflict_and_missing():
     assert ql.conflicts(asked, ql.qualifiers("the initial session"))
     assert not ql.conflicts(asked, ql.qualifiers("the second round, after the initial one"))
     assert not ql.conflicts(asked, ql.qualifiers("the talks"))
-    assert ql.missing(asked, ql.qualifiers("the talks")) == 1.0
-    assert ql.missing(asked, ql.qualifiers("a second round")) == 0.0
+    assert ql.matches(asked, ql.qualifiers("a second round"))
+    assert not ql.matches(asked, ql.qualifiers("the talks"))
+    # years, months and numbers must be found; an ordinal or "new" often goes unsaid
+    assert ql.missing(asked, ql.qualifiers("the talks")) == 0.0
+    in_2019 = ql.qualifiers("the talks of 2019 with 12 envoys")
+    assert ql.missing(in_2019, ql.qualifiers("the talks")) == 1.0
+    assert ql.missing(in_2019, ql.qualifiers("in 2019 the talks")) == 0.5
+    # the day of a date is not a number to look for
+    assert "number" not in ql.qualifiers("published on October 20, 2023")
     february = Question("what did they say in February?").qualifiers
     assert ql.missing(february, ql.dated("2025-02-28")) == 0.0
     assert ql.missing(february, ql.dated("2025-03-01")) == 1.0
