@@ -267,7 +267,9 @@ def _local_signals(found: Analysis) -> dict[str, float]:
     return {
         "missing_qualifier": qualifiers.missing(q.qualifiers, held),
         "qualifier_conflict": 1.0 if conflict else 0.0,
-        "negation": 1.0 if qualifiers.negated_away(q.text, around) else 0.0,
+        # In a yes/no question the negation is the claim to check ("does it say X is not Y?"),
+        # and a sentence saying "X is Y" answers it.
+        "negation": float(q.expects != "yesno" and qualifiers.negated_away(q.text, around)),
     }
 
 

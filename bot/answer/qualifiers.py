@@ -62,7 +62,12 @@ _MONTHS = {
     "december": "12",
 }  # "May" is left out: the verb cannot be told from the month by its spelling alone
 _MONTH_VALUES = frozenset(("month", v) for v in _MONTHS.values())
-_TOKEN = re.compile(r"[A-Za-z]+|\d+(?:st|nd|rd|th)\b|\d{4}(?:['’]?s)?(?![\d.,]\d)|\d+(?:[.,]\d+)*")
+_WORDS = "|".join(sorted([*_ORDINAL_WORDS, *_ERA_WORDS, *_MONTHS], key=len, reverse=True))
+_CANDIDATE = re.compile(
+    rf"(?<![\w-])(?:(?i:{_WORDS})(?![\w])|\d+(?:st|nd|rd|th)\b|\d{{4}}(?:['’]?s)?(?![\d.,]\d)"
+    r"|(?<![\d.,])\d+(?:[.,]\d+)*)"
+)
+_MONTH_BEFORE = re.compile(rf"\b(?:{'|'.join(m.capitalize() for m in _MONTHS)})\.?\s+$")
 _NUMERIC_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)$")
 _YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)(['’]?s)?$")
 
@@ -95,6 +100,14 @@ _TIME_UNITS = frozenset(
     ]
 )
 
+_TIME_AFTER = re.compile(rf"\s+(?:{'|'.join(_TIME_UNITS)})\b", re.IGNORECASE)
+
+_RANGE_BEFORE = re.compile(
+    r"\b(?:before|after|since|until|till|by|over|under|than|least|around|about|nearly|almost"
+    r"|between|from|to|and|prior\s+to)\s+(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?$",
+    re.IGNORECASE,
+)
+
 Qualifiers = dict[str, frozenset[str]]
 
 
@@ -121,16 +134,17 @@ def _value(token: str) -> tuple[str, str] | None:
 def qualifiers(text: str) -> Qualifiers:
     """The qualifier values a text holds, by family."""
     out: dict[str, set[str]] = {}
-    tokens = [m.group(0) for m in _TOKEN.finditer(text)]
-    for i, token in enumerate(tokens):
-        found = _value(token)
+    for m in _CANDIDATE.finditer(text):  # only the tokens that may qualify: fast on long text
+        found = _value(m.group(0))
         if found is None:
             continue
-        after = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
-        if found == ("ordinal", "last") and after in _TIME_UNITS:
+        if found == ("ordinal", "last") and _TIME_AFTER.match(text, m.end()):
             continue  # "last week" dates something; it does not rank it
-        if found[0] == "number" and i and _value(tokens[i - 1]) in _MONTH_VALUES:
+        before = text[max(0, m.start() - 24) : m.start()]
+        if found[0] == "number" and _MONTH_BEFORE.search(before):
             continue  # the day of "October 20": the month and year carry the date
+        if found[0] in FOUND and _RANGE_BEFORE.search(before):
+            continue  # "before 1900", "more than 18": a range, not a label the answer must hold
         out.setdefault(found[0], set()).add(found[1])
     return {k: frozenset(v) for k, v in out.items()}
 

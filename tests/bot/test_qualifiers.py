@@ -69,6 +69,8 @@ def test_conflict_and_missing():
     in_2019 = ql.qualifiers("the talks of 2019 with 12 envoys")
     assert ql.missing(in_2019, ql.qualifiers("the talks")) == 1.0
     assert ql.missing(in_2019, ql.qualifiers("in 2019 the talks")) == 0.5
+    # a range is no label: "founded before 1900" does not contradict "founded in 1885"
+    assert ql.qualifiers("was it founded before 1900, with more than 18 staff?") == {}
     # the day of a date is not a number to look for
     assert "number" not in ql.qualifiers("published on October 20, 2023")
     february = Question("what did they say in February?").qualifiers
@@ -121,6 +123,9 @@ def test_signals_carry_qualifiers_and_negation(answerer: ExtractiveAnswerer):
     assert found.signals["missing_qualifier"] == 0.0
     found = answerer.analyse("What does not depend on the spring rain in the Green Valley?")
     assert found.signals["negation"] == 1.0
+    # in a yes/no question the negation is the claim to check, and the sentence answers it
+    found = answerer.analyse("Do crops in the Green Valley not depend on the spring rain?")
+    assert found.signals["negation"] == 0.0
     # a month the question names is matched by the article's date
     found = answerer.analyse("What did the farmers' union ask for in May?")
     assert found.signals["missing_qualifier"] == 0.0
