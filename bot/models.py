@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -40,6 +40,33 @@ class Conflict(BaseModel):
     versions: list[ConflictVersion]
 
 
+class AnswerLine(BaseModel):
+    """One line of a shaped answer: a dated event, a speaker's words, or one source's account."""
+
+    text: str = Field(description="Verbatim article text, or a short note ('nothing on this').")
+    n: list[int] = Field(default_factory=list, description="Citations the line rests on.")
+    date: str | None = Field(default=None, description="ISO date of the event or report.")
+    label: str | None = Field(default=None, description="Speaker, outlet or side of the line.")
+
+    def as_text(self, bold: Callable[[str], str] = str, escape: Callable[[str], str] = str) -> str:
+        """'27 Feb 2025 — Reuters: text [1]'; `bold` styles the date and label, `escape` the
+        article text (Slack mrkdwn)."""
+        head = [bold(human_date(self.date))] if self.date else []
+        text = escape(self.text) + "".join(f" [{n}]" for n in self.n)
+        if self.label:
+            text = f"{bold(escape(self.label))}: {text}"
+        return " — ".join([*head, text])
+
+
+def human_date(iso: str) -> str:
+    """'2025-02-27' -> '27 Feb 2025' (an unparsable value is returned as it is)."""
+    try:
+        day = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%b %Y}"
+
+
 class Answer(BaseModel):
     """What the bot says to a question; serialised as the DESIGN.md answer JSON."""
 
@@ -57,6 +84,11 @@ class Answer(BaseModel):
     )
     citations: list[Citation] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
+    lines: list[AnswerLine] = Field(
+        default_factory=list,
+        description="The structure of a shaped answer (timeline, speakers, sources side by "
+        "side), one entry per bullet of `answer`; empty for a plain answer.",
+    )
     related: list[Citation] = Field(
         default_factory=list,
         description="Closest passages when abstaining: related reading, not an answer.",

@@ -15,6 +15,19 @@ def split_lead(answer: Answer) -> tuple[str, str]:
     return "", answer.answer
 
 
+def answer_body(
+    answer: Answer, bold: Callable[[str], str] = str, escape: Callable[[str], str] = str
+) -> str:
+    """The answer text with its short answer in `bold`; a shaped answer's lines as bullets with
+    their dates and speakers/outlets in `bold` (`escape` is applied to article text)."""
+    if not answer.lines:
+        short, rest = split_lead(answer)
+        return (bold(escape(short)) if short else "") + escape(rest)
+    head = answer.model_copy(update={"answer": answer.answer.split("\n", 1)[0], "lines": []})
+    bullets = [f"• {line.as_text(bold, escape)}" for line in answer.lines]
+    return "\n".join([answer_body(head, bold, escape), *bullets])
+
+
 def source_line(c: Citation, *, links: bool = False) -> str:
     """'Title · Outlet · 2025-04-10 · file.txt'; with `links`, a URL source's title is a
     terminal hyperlink (OSC 8) to it, the URL still printed for terminals without them."""
@@ -28,8 +41,7 @@ def source_line(c: Citation, *, links: bool = False) -> str:
 def render_text(answer: Answer, bold: Callable[[str], str] = str, *, links: bool = False) -> str:
     """Text for a terminal, sources numbered as in the answer; `bold` styles the short answer,
     `links` makes the titles of URL sources hyperlinks (for a TTY)."""
-    short, rest = split_lead(answer)
-    lines = [(bold(short) if short else "") + rest]
+    lines = [answer_body(answer, bold)]
     if answer.note:
         lines += ["", f"({answer.note})"]
     if answer.conflicts:

@@ -11,25 +11,24 @@ from __future__ import annotations
 
 import calendar
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Protocol
 
 import numpy as np
 
 from bot.answer import qualifiers, scoring
+from bot.answer.analysis import Analysis, PassageSource
 from bot.answer.calibration import Calibration, default_calibration
 from bot.answer.citations import Used, build_citations, normalise_space
 from bot.answer.conflicts import Finding, find_conflict
+from bot.answer.forms import Form, FormRequest, default_forms
 from bot.answer.kinds import question_kind
 from bot.answer.question import Question
 from bot.answer.scoring import Scored
-from bot.answer.spans import Span, Vote, phrase, vote
+from bot.answer.spans import phrase, vote
 from bot.answer.text import stem, words
 from bot.conversation import condense
 from bot.models import Answer, Conflict, ConflictVersion, Turn
-from index.api import Passage
 from prompts import ABSTENTION, CANNOT_ANSWER
 
 MAX_SENTENCES = 3
@@ -42,46 +41,23 @@ _MONTH_NAMES = {str(i): stem(m) for i, m in enumerate(calendar.month_name) if m}
 TYPED = frozenset({"person", "org", "date", "number", "money", "duration", "place"})
 
 
-class PassageSource(Protocol):
-    """What the answerer needs from the index side."""
-
-    def search(
-        self,
-        question: str,
-        *,
-        k: int = 5,
-        since: date | None = None,
-        until: date | None = None,
-        per_story: int = 2,
-        novelty: float = 0.3,
-    ) -> list[Passage]: ...
-
-
-@dataclass
-class Analysis:
-    """Everything the answerer worked out for one question (the bench reads the signals)."""
-
-    question: Question
-    passages: list[Passage] = field(default_factory=list)
-    ranked: list[Scored] = field(default_factory=list)
-    weights: dict[str, float] = field(default_factory=dict)  # question terms, by rarity
-    lead: Scored | None = None
-    short: Span | None = None
-    votes: list[Vote] = field(default_factory=list)
-    signals: dict[str, float] = field(default_factory=dict)
-    probability: float = 0.0
-    reason: str = ""  # why it abstains, when it does
-
-
 class ExtractiveAnswerer:
     """Answers with verbatim sentences from the articles, each cited."""
 
     def __init__(
-        self, *, index: PassageSource, k: int = 12, calibration: Calibration | None = None
+        self,
+        *,
+        index: PassageSource,
+        k: int = 12,
+        calibration: Calibration | None = None,
+        forms: Mapping[str, Form] | None = None,
     ) -> None:
         self._index = index
         self._k = k
         self._calibration = calibration or default_calibration()
+        # Question kinds answered in a form of their own (timeline, speakers, side by side);
+        # every other kind, and a form that finds nothing to say, takes the factoid path.
+        self._forms = default_forms(index) if forms is None else forms
 
     def answer(
         self,
@@ -115,6 +91,13 @@ class ExtractiveAnswerer:
                 standalone_question=rewritten,
             ), None
         found = self.analyse(standalone, since=since, until=until)
+        kind = question_kind(standalone)
+        form = self._forms.get(kind)
+        if form is not None:
+            request = FormRequest(question, standalone, rewritten, kind, found, since, until)
+            shaped = form.compose(request)
+            if shaped is not None:
+                return shaped, found
         if found.lead is None or found.reason:
             return _abstain(question, found, rewritten), found
         disagreement = self._disagreement(found)

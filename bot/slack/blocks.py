@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.models import Answer, Citation
-from bot.render import split_lead
+from bot.render import answer_body
 from bot.slack import mrkdwn
 
 SECTION_LIMIT = 3000  # Slack: section text at most 3,000 characters
@@ -122,9 +122,8 @@ def render_answer(answer: Answer, *, answer_id: str, asked_by: str | None = None
         head.append(_context(f"*<@{asked_by}>{_ASKED}{question}", QUESTION_BLOCK))
     if answer.abstained:
         head.append(_context(":grey_question: *The articles don't answer this.*"))
-    short, rest = split_lead(answer)
-    lead = f"*{mrkdwn.escape(short)}*" if short else ""
-    body = mrkdwn.split(lead + mrkdwn.escape(rest), SECTION_LIMIT)[:MAX_ANSWER_SECTIONS]
+    text = answer_body(answer, lambda s: f"*{s}*", mrkdwn.escape)
+    body = mrkdwn.split(text, SECTION_LIMIT)[:MAX_ANSWER_SECTIONS]
     head += [_section(text, f"{ANSWER_BLOCK}-{i}") for i, text in enumerate(body or ["…"])]
     if answer.conflicts and not answer.abstained:
         head.append(_section(_conflicts(answer)))

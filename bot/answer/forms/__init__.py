@@ -1,0 +1,20 @@
+"""Answers shaped by the kind of question: one module per form, registered by kind.
+
+A form gets the factoid analysis of the question (passages, ranked sentences, the calibrated
+decision) and the index, and returns an `Answer` whose `lines` carry its structure (dated
+events, speakers' words, one line per source), or None to leave the question to the factoid
+path. Forms stay extractive: every line is verbatim article text with its citation.
+"""
+
+from __future__ import annotations
+
+from bot.answer.analysis import PassageSource
+from bot.answer.forms.base import Form, FormRequest, compose_text
+
+__all__ = ["Form", "FormRequest", "compose_text", "default_forms"]
+
+
+def default_forms(index: PassageSource) -> dict[str, Form]:
+    """The forms the default answerer uses, by question kind (see `bot.answer.kinds`)."""
+    del index  # forms that search again take the index here
+    return {}
