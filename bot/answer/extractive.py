@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -38,6 +39,12 @@ VOTE_FLOOR = 0.6  # a voter scores at least 60% of the best sentence
 FOLLOW_RATIO = 0.8  # an extra sentence scores at least 80% of the lead
 CONFLICT_RATIO = 0.85  # a disagreeing sentence must score within 15% of the best
 _MONTH_NAMES = {str(i): stem(m) for i, m in enumerate(calendar.month_name) if m}
+# A sentence that opens by pointing back at the one before ("They estimated", "It had").
+_POINTS_BACK = re.compile(
+    r"\s*[\"“‘']?(?:it|its|this|these|that|those|they|their|them|he|his|she|her|such|"
+    r"the result|the same|both|other|another|also|but|however|instead|thus|therefore)\b",
+    re.IGNORECASE,
+)
 TYPED = frozenset({"person", "org", "date", "number", "money", "duration", "place"})
 
 
@@ -293,27 +300,32 @@ def _compose(
 
 
 def _continued(found: Analysis) -> tuple[int, int]:
-    """The lead sentence's span, taking in the next sentence of its passage when the question
-    asks for no name, date or number and that sentence holds question words the lead lacks
-    ("... will result in a low wage." + "This is because competition between workers drives
-    down the wage." for "what drives down wages ..."): the answer is often the sentence after."""
+    """The lead sentence's span, widened to a neighbour of its passage that holds question words
+    the lead lacks: the sentence before when the lead opens by pointing back at it ("They
+    estimated ...", "It had eased ..."), the sentence after when the question asks for no name,
+    date or number ("... a low wage." + "This is because competition between workers drives
+    down the wage." for "what drives down wages?"): the answer often sits next door."""
     lead = found.lead
     assert lead is not None
     spans = lead.passage.sentences
-    if found.question.expects in TYPED or lead.span not in spans:
+    if lead.span not in spans:
         return lead.span
     i = spans.index(lead.span)
-    if i + 1 >= len(spans):
-        return lead.span
-    a, b = spans[i + 1]
-    after = lead.passage.text[a:b]
-    if len(lead.text) + len(after) > MAX_CHARS // 2:
-        return lead.span
+    start, end = lead.span
     held = {stem(w) for w in words(lead.text)}
-    adds = {stem(w) for w in words(after)} - held
-    if not any(t in adds for t, w in found.weights.items() if w > 0):
-        return lead.span
-    return lead.span[0], b
+    budget = MAX_CHARS // 2 - len(lead.text)
+
+    def adds(span: tuple[int, int]) -> bool:
+        text = lead.passage.text[span[0] : span[1]]
+        new = {stem(w) for w in words(text)} - held
+        return len(text) <= budget and any(t in new for t, w in found.weights.items() if w > 0)
+
+    if i > 0 and _POINTS_BACK.match(lead.text) and adds(spans[i - 1]):
+        start = spans[i - 1][0]
+        budget -= spans[i][0] - start
+    if found.question.expects not in TYPED and i + 1 < len(spans) and adds(spans[i + 1]):
+        end = spans[i + 1][1]
+    return start, end
 
 
 def _followers(found: Analysis) -> list[Scored]:
