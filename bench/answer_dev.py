@@ -48,6 +48,7 @@ def run_set(name: str, work: Path) -> list[dict[str, Any]]:
         started = time.perf_counter()
         answer, found = answerer.explain(q.question)
         ms = (time.perf_counter() - started) * 1000
+        forced = found is None or found.lead is None or bool(found.reason)
         out.append(
             {
                 "set": name,
@@ -59,7 +60,10 @@ def run_set(name: str, work: Path) -> list[dict[str, Any]]:
                 "kind": q.kind,
                 "extra": {k: v for k, v in q.extra.items() if k != "raw"},
                 "signals": found.signals if found is not None else {},
-                "forced": answer.abstained,  # refused by rule, whatever the calibration
+                # Refused by the factoid path's rules, whatever the calibration (the fit leaves
+                # these out); a shaped form's own refusal (a speaker no article names) apart.
+                "forced": forced,
+                "form_refused": answer.abstained and not forced,
                 "probability": answer.confidence or 0.0,
                 "answer": answer.model_dump(),
                 "ms": round(ms, 1),
@@ -84,7 +88,12 @@ def packaged_decisions(rows: list[dict[str, Any]]) -> list[bool]:
     from bot.answer.calibration import default_calibration
 
     model = default_calibration()
-    return [not r["forced"] and model.answers(r["signals"]) for r in rows]
+    return [not refused_by_rule(r) and model.answers(r["signals"]) for r in rows]
+
+
+def refused_by_rule(row: dict[str, Any]) -> bool:
+    """Refused whatever the calibration: by the factoid path's rules or by a shaped form."""
+    return bool(row["forced"] or row.get("form_refused", False))
 
 
 def contains_gold(row: dict[str, Any]) -> bool:

@@ -8,13 +8,24 @@ path. Forms stay extractive: every line is verbatim article text with its citati
 
 from __future__ import annotations
 
-from bot.answer.analysis import PassageSource
+from collections.abc import Callable
+
+from bot.answer.analysis import Analysis, PassageSource
 from bot.answer.forms.base import Form, FormRequest, compose_text
+from bot.answer.forms.latest import LatestForm
+from bot.answer.forms.speech import SpeechForm
+from bot.answer.forms.timeline import TimelineForm
 
 __all__ = ["Form", "FormRequest", "compose_text", "default_forms"]
 
 
-def default_forms(index: PassageSource) -> dict[str, Form]:
-    """The forms the default answerer uses, by question kind (see `bot.answer.kinds`)."""
-    del index  # forms that search again take the index here
-    return {}
+def default_forms(
+    index: PassageSource, analyse: Callable[..., Analysis] | None = None
+) -> dict[str, Form]:
+    """The forms the default answerer uses, by question kind (see `bot.answer.kinds`);
+    `analyse`: the answerer's analysis, for a form that re-reads the question's topic."""
+    return {
+        "overview": TimelineForm(index),
+        "latest": LatestForm(index, analyse),
+        "quote": SpeechForm(index),
+    }
