@@ -108,6 +108,8 @@ _RANGE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+_FIRST_TIME = re.compile(r"\s+time\b", re.IGNORECASE)
+
 Qualifiers = dict[str, frozenset[str]]
 
 
@@ -140,6 +142,8 @@ def qualifiers(text: str) -> Qualifiers:
             continue
         if found == ("ordinal", "last") and _TIME_AFTER.match(text, m.end()):
             continue  # "last week" dates something; it does not rank it
+        if found[1] in ("1", "last") and _FIRST_TIME.match(text, m.end()):
+            continue  # "for the first time since March": an idiom, not the first of a series
         before = text[max(0, m.start() - 24) : m.start()]
         if found[0] == "number" and _MONTH_BEFORE.search(before):
             continue  # the day of "October 20": the month and year carry the date

@@ -54,6 +54,7 @@ def test_qualifiers_by_family():
     }
     # "last week" dates, it does not rank; "New York" is a name; "may" is a verb
     assert ql.qualifiers("New York talks last week may resume") == {}
+    assert "ordinal" not in ql.qualifiers("it weakened for the first time since March")
     assert ql.qualifiers("the former chief and the new one")["era"] == {"old", "new"}
 
 
