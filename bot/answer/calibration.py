@@ -36,6 +36,10 @@ FEATURES = (
     "missing_terms",  # weighted share of the question's terms no passage holds
     "missing_key",  # the question's rarest term (its subject, e.g. "stadium") is in no passage
     "novel",  # new content words the sentence adds beyond the question (capped, scaled)
+    "missing_qualifier",  # share of the question's years, months and numbers absent from the
+    # sentence, its neighbours and its article's date
+    "qualifier_conflict",  # the answer is labelled with another qualifier ("initial" for "second")
+    "negation",  # the question negates a word the sentence and its neighbours state plainly
 )
 # Not features: the sentence's ranking score, a hand-weighted sum of the signals above (the fit
 # weighs them itself; the sum only fights it), and the question's length.
@@ -43,7 +47,8 @@ FEATURES = (
 # words of the question that no passage holds mean "abstain". A fit that gives a signal the
 # other sign is reading a quirk of one data set (SQuAD 2.0's unanswerable questions copy their
 # paragraph's words on purpose), so that signal is dropped and the rest refitted.
-SIGNS = {name: -1.0 if name.startswith("missing") else 1.0 for name in FEATURES}
+_AGAINST = ("missing", "qualifier_conflict", "negation")
+SIGNS = {name: -1.0 if name.startswith(_AGAINST) else 1.0 for name in FEATURES}
 # On length: Long multi-part questions are mostly answerable in one
 # dev set and short ones half unanswerable in another; a weight on length would learn which
 # set a question came from and refuse short questions for being short (or long for being long).

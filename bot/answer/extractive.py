@@ -9,13 +9,15 @@ sentence that holds it. Whether to answer at all is a calibrated decision over a
 
 from __future__ import annotations
 
+import calendar
 import math
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
 import numpy as np
 
-from bot.answer import scoring
+from bot.answer import qualifiers, scoring
 from bot.answer.analysis import Analysis, PassageSource
 from bot.answer.calibration import Calibration, default_calibration
 from bot.answer.citations import Used, build_citations, normalise_space
@@ -36,6 +38,13 @@ VOTERS = 8  # sentences whose candidate spans vote on the short answer
 VOTE_FLOOR = 0.6  # a voter scores at least 60% of the best sentence
 FOLLOW_RATIO = 0.8  # an extra sentence scores at least 80% of the lead
 CONFLICT_RATIO = 0.85  # a disagreeing sentence must score within 15% of the best
+_MONTH_NAMES = {str(i): stem(m) for i, m in enumerate(calendar.month_name) if m}
+# A sentence that opens by pointing back at the one before ("They estimated", "It had").
+_POINTS_BACK = re.compile(
+    r"\s*[\"“‘']?(?:it|its|this|these|that|those|they|their|them|he|his|she|her|such|"
+    r"the result|the same|both|other|another|also|but|however|instead|thus|therefore)\b",
+    re.IGNORECASE,
+)
 TYPED = frozenset({"person", "org", "date", "number", "money", "duration", "place"})
 
 
@@ -148,6 +157,7 @@ class ExtractiveAnswerer:
                 [s.passage.story_id for s in voters],
                 q.asked,
                 found.weights,
+                q.qualifiers,
             )
             if not found.votes:  # asked for a name/date/number and no good sentence holds one
                 found.lead = best
@@ -200,6 +210,9 @@ def _signals(found: Analysis) -> dict[str, float]:
     present = {
         stem(w) for p in found.passages for w in words(f"{p.text} {p.title} {p.outlet or ''}")
     }
+    for p in found.passages:  # "what did they say in February": the article's own date counts
+        for family in qualifiers.dated(p.published).values():
+            present.update(_MONTH_NAMES.get(v, v) for v in family)
     names = list(q.names)
     missing = sum(1 for n in names if n not in present) / len(names) if names else 0.0
     missing_terms = 1.0 - scoring.coverage(weights, frozenset(present))
@@ -225,6 +238,28 @@ def _signals(found: Analysis) -> dict[str, float]:
         "missing_terms": missing_terms,
         "missing_key": 1.0 if key is not None and key not in present else 0.0,
         "novel": min(lead.novel, 6) / 6,
+        **_local_signals(found),
+    }
+
+
+def _local_signals(found: Analysis) -> dict[str, float]:
+    """What the lead sentence and its neighbours lack: the question's years, months and numbers
+    (the article's date counts); another qualifier (initial for second, former for new)
+    labelling the answer; a negation the question puts on words the sentence states plainly."""
+    q, lead = found.question, found.lead
+    assert lead is not None
+    around = scoring.with_neighbours(lead)
+    held = qualifiers.merge(qualifiers.qualifiers(around), qualifiers.dated(lead.passage.published))
+    if found.votes and q.expects in TYPED:
+        conflict = found.votes[0].conflict
+    else:
+        conflict = qualifiers.conflicts(q.qualifiers, qualifiers.qualifiers(lead.text))
+    return {
+        "missing_qualifier": qualifiers.missing(q.qualifiers, held),
+        "qualifier_conflict": 1.0 if conflict else 0.0,
+        # In a yes/no question the negation is the claim to check ("does it say X is not Y?"),
+        # and a sentence saying "X is Y" answers it.
+        "negation": float(q.expects != "yesno" and qualifiers.negated_away(q.text, around)),
     }
 
 
@@ -238,8 +273,11 @@ def _compose(
     lead, short = found.lead, found.short
     assert lead is not None
     chosen = [lead, *_followers(found)]
-    citations, numbers = build_citations([Used(s.passage, s.span, s.score) for s in chosen])
-    lead_text = normalise_space(lead.text)
+    span = _continued(found)
+    used = [Used(lead.passage, span, lead.score)]
+    used += [Used(s.passage, s.span, s.score) for s in chosen[1:]]
+    citations, numbers = build_citations(used)
+    lead_text = normalise_space(lead.passage.text[span[0] : span[1]])
     short_text = normalise_space(short.text) if short is not None else lead_text
     parts = [f"{short_text} [{numbers[0]}]: {lead_text}"]
     parts += [
@@ -259,6 +297,35 @@ def _compose(
         citations=citations,
         standalone_question=rewritten,
     )
+
+
+def _continued(found: Analysis) -> tuple[int, int]:
+    """The lead sentence's span, widened to a neighbour of its passage that holds question words
+    the lead lacks: the sentence before when the lead opens by pointing back at it ("They
+    estimated ...", "It had eased ..."), the sentence after when the question asks for no name,
+    date or number ("... a low wage." + "This is because competition between workers drives
+    down the wage." for "what drives down wages?"): the answer often sits next door."""
+    lead = found.lead
+    assert lead is not None
+    spans = lead.passage.sentences
+    if lead.span not in spans:
+        return lead.span
+    i = spans.index(lead.span)
+    start, end = lead.span
+    held = {stem(w) for w in words(lead.text)}
+    budget = MAX_CHARS // 2 - len(lead.text)
+
+    def adds(span: tuple[int, int]) -> bool:
+        text = lead.passage.text[span[0] : span[1]]
+        new = {stem(w) for w in words(text)} - held
+        return len(text) <= budget and any(t in new for t, w in found.weights.items() if w > 0)
+
+    if i > 0 and _POINTS_BACK.match(lead.text) and adds(spans[i - 1]):
+        start = spans[i - 1][0]
+        budget -= spans[i][0] - start
+    if found.question.expects not in TYPED and i + 1 < len(spans) and adds(spans[i + 1]):
+        end = spans[i + 1][1]
+    return start, end
 
 
 def _followers(found: Analysis) -> list[Scored]:

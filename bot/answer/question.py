@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from bot.answer.qualifiers import Qualifiers, qualifiers
 from bot.answer.text import (
     QUESTION_WORDS,
     STOPWORDS,
@@ -108,6 +109,12 @@ class Question:
     def names(self) -> frozenset[str]:
         """Stems of the names it mentions (capitalised words past the first), months excluded."""
         return frozenset(proper_terms(self.text)) - _MONTH_STEMS
+
+    @cached_property
+    def qualifiers(self) -> Qualifiers:
+        """Ordinals, eras, years and months that pick one fact among similar ones
+        (`bot.answer.qualifiers`)."""
+        return qualifiers(self.text)
 
     @cached_property
     def asked(self) -> frozenset[str]:

@@ -75,6 +75,16 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     return out
 
 
+def with_neighbours(scored: Scored) -> str:
+    """The sentence with the sentences before and after it in its passage."""
+    spans = scored.passage.sentences
+    if scored.span not in spans:
+        return scored.text
+    i = spans.index(scored.span)
+    a, b = spans[max(0, i - 1)][0], spans[min(len(spans) - 1, i + 1)][1]
+    return scored.passage.text[a:b]
+
+
 def term_weights(question: Question, stem_sets: Sequence[frozenset[str]]) -> dict[str, float]:
     """Question terms weighted by rarity among the candidate sentences; names count double."""
     n = len(stem_sets)

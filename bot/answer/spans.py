@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.answer.qualifiers import Qualifiers, conflicts, matches, qualifiers
 from bot.answer.text import (
     DATE_RE,
     DURATION_RE,
@@ -26,6 +27,7 @@ from bot.answer.text import (
 
 MAX_PHRASE_WORDS = 12
 WINDOW = 6  # words each side of a candidate that count as its context
+CONFLICT_SHARE = 0.2  # what is left of the support of an answer labelled with another qualifier
 _WORD = re.compile(r"[A-Za-z][\w’'\-]*|\d[\d,.]*")
 # A capitalised run: names like "Sonata Coulter", "Bank of England", "Sam Bankman-Fried", "O'Neill".
 _NAME_RE = re.compile(
@@ -251,6 +253,7 @@ class Vote:
     support: float  # sum of the scores of the sentences holding it
     local: float  # best share of the question's weighted words within WINDOW words of it
     story_ids: frozenset[str]  # the stories whose sentences hold it
+    conflict: bool = False  # labelled with another qualifier than the question's, never its own
 
     @property
     def stories(self) -> int:
@@ -265,6 +268,7 @@ def vote(
     stories: Sequence[str],
     asked: frozenset[str],
     term_weights: Mapping[str, float] | None = None,
+    qualified: Qualifiers | None = None,
 ) -> list[Vote]:
     """Candidates of every sentence pooled by key, strongest support first.
 
@@ -272,10 +276,15 @@ def vote(
     words around it (`WINDOW` words each side, weighted by `term_weights`): in "the US delegation
     was led by Coulter, while the Russian side was headed by Darchiev", Darchiev answers who
     headed the Russian side.
+
+    `qualified`, the question's qualifiers (`bot.answer.qualifiers`): an answer whose words
+    around it name another value of the same family ("the initial session held on February 27"
+    for "when was the second round?") and never the asked one loses most of its support.
     """
     weights = dict(term_weights or {t: 1.0 for t in asked})
     total = sum(weights.values()) or 1.0
     pooled: dict[str, list[tuple[int, Span, float, float]]] = {}
+    labels: dict[str, list[tuple[bool, bool]]] = {}  # per key: (conflicts, matches) per hit
     for i, sentence in enumerate(sentences):
         seen: set[str] = set()
         tokens = [(m.start(), m.end(), stem(m.group(0))) for m in _WORD.finditer(sentence)]
@@ -287,22 +296,37 @@ def vote(
                 local = sum(w for t, w in weights.items() if t in near) / total
                 weight = max(0.0, scores[i]) * (0.3 + local)
                 pooled.setdefault(key, []).append((i, span, weight, local))
+                if qualified:
+                    around = qualifiers(_window_text(sentence, tokens, span))
+                    labels.setdefault(key, []).append(
+                        (conflicts(qualified, around), matches(qualified, around))
+                    )
     votes = []
-    for hits in pooled.values():
+    for key, hits in pooled.items():
         first, span, _, _ = max(hits, key=lambda h: h[2])
+        marks = labels.get(key, [])
+        conflict = any(c for c, _ in marks) and not any(m for _, m in marks)
         votes.append(
             Vote(
                 span=span,
                 sentence=first,
-                support=sum(h[2] for h in hits),
+                support=sum(h[2] for h in hits) * (CONFLICT_SHARE if conflict else 1.0),
                 local=max(h[3] for h in hits),
                 story_ids=frozenset(stories[h[0]] for h in hits),
+                conflict=conflict,
             )
         )
     # A name that contains another candidate ("Sam Bankman-Fried" vs "Bankman-Fried") takes its votes.
     votes = _merge_contained(votes)
     votes.sort(key=lambda v: (-v.support, -len(v.span.text)))
     return votes
+
+
+def _window_text(sentence: str, tokens: Sequence[tuple[int, int, str]], span: Span) -> str:
+    """The span and the WINDOW words each side of it, verbatim."""
+    before = [a for a, b, _ in tokens if b <= span.start][-WINDOW:]
+    after = [b for a, b, _ in tokens if a >= span.end][:WINDOW]
+    return sentence[(before[0] if before else span.start) : (after[-1] if after else span.end)]
 
 
 def _window(tokens: Sequence[tuple[int, int, str]], span: Span) -> set[str]:
@@ -348,6 +372,7 @@ def _merge_contained(votes: list[Vote]) -> list[Vote]:
                 sum(votes[i].support for i in idx),
                 max(votes[i].local for i in idx),
                 frozenset().union(*(votes[i].story_ids for i in idx)),
+                all(votes[i].conflict for i in idx),
             )
         )
     return out
