@@ -283,7 +283,10 @@ def four_outlets(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -
     root = tmp_path_factory.mktemp("outlets")
     stories = {
         "verge.txt": ("The Verge", "Phone makers cut prices for the holidays on most models."),
-        "wired.txt": ("Wired", "Holiday phone deals are here: prices fell on nearly every handset."),
+        "wired.txt": (
+            "Wired",
+            "Holiday phone deals are here: prices fell on nearly every handset.",
+        ),
         "cnet.txt": ("CNET", "The best holiday phone deals: big price cuts on flagship handsets."),
         "engadget.txt": ("Engadget", "A quiet week for gadgets as a chip shortage eased."),
         "engadget2.txt": ("Engadget", "Holiday sales: a tablet maker held its prices steady."),
