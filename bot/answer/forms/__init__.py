@@ -10,11 +10,21 @@ from __future__ import annotations
 
 from bot.answer.analysis import PassageSource
 from bot.answer.forms.base import Form, FormRequest, compose_text
+from bot.answer.forms.compare import Comparison
+from bot.answer.forms.evidence import SourceIndex
+from bot.answer.forms.temporal import Temporal
+from bot.answer.forms.yesno import YesNo
 
 __all__ = ["Form", "FormRequest", "compose_text", "default_forms"]
 
 
 def default_forms(index: PassageSource) -> dict[str, Form]:
     """The forms the default answerer uses, by question kind (see `bot.answer.kinds`)."""
-    del index  # forms that search again take the index here
-    return {}
+    forms: dict[str, Form] = {}
+    if isinstance(index, SourceIndex):  # side by side needs a search per outlet
+        forms |= {
+            "comparison": Comparison(index),
+            "temporal": Temporal(index),
+            "yesno": YesNo(index),
+        }
+    return forms

@@ -1,0 +1,163 @@
+"""Each side's own evidence: a search per side (its outlet only, its dates), its best sentence.
+
+Shared by the comparison, temporal and yes/no forms. Two sides never cite the same story: the
+sentences are assigned so that together they score best. A side whose best sentence is too far
+from its clause has nothing on it, and the answer says so for that side.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol, runtime_checkable
+
+from bot.answer import scoring
+from bot.answer.analysis import PassageSource
+from bot.answer.citations import Used, build_citations, normalise_space
+from bot.answer.forms.base import FormRequest
+from bot.answer.forms.sides import Side, day_window, entity_sides, outlet_sides, undated
+from bot.answer.question import Question
+from bot.answer.scoring import Scored
+from bot.answer.text import stem, words
+from bot.models import AnswerLine, Citation
+from index.api import Passage
+
+K = 6  # passages per side
+CHOICES = 4  # stories per side tried in the assignment
+MIN_SEMANTIC = 0.3  # a side's sentence at least this close to its clause, or nothing on it
+MIN_COVERAGE = 0.15  # ... or holding this share of its words (weighted by rarity)
+SHORT_QUOTE = 60  # a sentence shorter than this is quoted with the one after it
+
+
+@runtime_checkable
+class SourceIndex(PassageSource, Protocol):
+    """An index that searches one outlet's articles and knows which outlets a text names."""
+
+    def search(
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        since: date | None = None,
+        until: date | None = None,
+        per_story: int = 2,
+        novelty: float = 0.3,
+        outlets: Sequence[str] | None = None,
+    ) -> list[Passage]: ...
+
+    def named_outlets(self, text: str) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A side and its best sentence (None: the articles have nothing on it for that side)."""
+
+    side: Side
+    best: Scored | None
+
+
+# Answer types of a question that asks for one thing (a name, a number), whatever sides it names.
+ONE_THING = frozenset({"person", "org", "place", "number", "money", "duration"})
+
+
+def sides_of(index: SourceIndex, question: str) -> list[Side]:
+    """The sides a question sets against each other: its named outlets, else two entities;
+    none for a question that asks for a name or a number ("which company did X and Y ...")."""
+    if Question(question).expects in ONE_THING:
+        return []
+    return outlet_sides(question, index.named_outlets(question)) or entity_sides(question)
+
+
+def gather(index: SourceIndex, request: FormRequest, sides: list[Side]) -> list[Evidence]:
+    """Each side's best sentence, no two from one story."""
+    options = [_options(index, request, side) for side in sides]
+    best_total = -1.0
+    best_pick: list[Scored | None] = [None] * len(sides)
+    choices: list[list[Scored | None]] = [[None, *opts[:CHOICES]] for opts in options]
+    for pick in itertools.product(*choices):
+        stories = [s.passage.story_id for s in pick if s is not None]
+        if len(stories) != len(set(stories)):
+            continue
+        total = sum(s.score + 1.0 for s in pick if s is not None)  # +1: a side with any beats none
+        if total > best_total:
+            best_total, best_pick = total, list(pick)
+    return [Evidence(side, best) for side, best in zip(sides, best_pick, strict=True)]
+
+
+def cite(evidence: Sequence[Evidence]) -> tuple[list[Citation], list[int | None]]:
+    """Citations for the sides that have a sentence (one per story), and each side's number."""
+    found = [e.best for e in evidence if e.best is not None]
+    citations, numbers = build_citations([Used(s.passage, quote_span(s), s.score) for s in found])
+    it = iter(numbers)
+    return citations, [next(it) if e.best is not None else None for e in evidence]
+
+
+def line(e: Evidence, n: int | None, *, dated: bool = True) -> AnswerLine:
+    """The side's sentence with its citation, or a note that it has nothing on this."""
+    if e.best is None or n is None:
+        where = "the articles" if e.side.outlet is None else e.side.label
+        return AnswerLine(text=f"Nothing on this in {where}.", label=e.side.label)
+    a, b = quote_span(e.best)
+    return AnswerLine(
+        text=normalise_space(e.best.passage.text[a:b]),
+        n=[n],
+        date=(e.best.passage.published or None) if dated else None,
+        label=e.side.label,
+    )
+
+
+def quote_span(s: Scored) -> tuple[int, int]:
+    """The sentence, or a short sentence with the one after it (one thought split in two)."""
+    a, b = s.span
+    if b - a >= SHORT_QUOTE:
+        return a, b
+    spans = s.passage.sentences
+    later = [span for span in spans if span[0] >= b]
+    return (a, later[0][1]) if later else (a, b)
+
+
+def _options(index: SourceIndex, request: FormRequest, side: Side) -> list[Scored]:
+    """The side's candidate sentences, best first, one per story, close enough to its clause."""
+    since, until = request.since, request.until
+    outlets = [side.outlet] if side.outlet else None
+    passages: list[Passage] = []
+    if side.day is not None and since is None and until is None:
+        lo, hi = day_window(side.day)
+        passages = index.search(side.query, k=K, since=lo, until=hi, outlets=outlets, novelty=0.0)
+    if not passages:
+        passages = index.search(
+            side.query, k=K, since=since, until=until, outlets=outlets, novelty=0.0
+        )
+    if not passages and undated(side.query) != side.query:
+        passages = index.search(
+            undated(side.query), k=K, since=since, until=until, outlets=outlets, novelty=0.0
+        )
+    question = Question(side.query)
+    cands = scoring.candidates(passages)
+    weights = scoring.term_weights(question, [c.stems for c in cands])
+    ranked = scoring.rank(question, cands, passages, weights)
+    if side.terms:  # a side that is not an outlet: its sentences name it
+        named = [s for s in ranked if _names(s, side.terms)]
+        ranked = named or ranked
+    out: list[Scored] = []
+    stories: set[str] = set()
+    for s in ranked:
+        if s.passage.story_id in stories or not _relevant(s):
+            continue
+        stories.add(s.passage.story_id)
+        out.append(s)
+    return out
+
+
+def _relevant(s: Scored) -> bool:
+    """Close in meaning to the side's clause, or holding some of its words."""
+    return s.semantic >= MIN_SEMANTIC or s.coverage >= MIN_COVERAGE
+
+
+def _names(s: Scored, terms: frozenset[str]) -> bool:
+    """Does the sentence (or its passage's title) hold one of the side's words? Prefixes count,
+    so 'Russia' names the 'Russian' side."""
+    held = {stem(w) for w in words(f"{s.text} {s.passage.title}")}
+    return any(t in held or any(h[:5] == t[:5] for h in held if len(t) >= 5) for t in terms)

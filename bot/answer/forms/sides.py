@@ -1,0 +1,250 @@
+"""The sides a question sets against each other: named outlets, or two entities or events.
+
+Pure functions over the question's words (no index, no model). "Does the Guardian say X, while
+ESPN says Y?" has two sides, each searched with its own clause plus what the clauses share;
+"toyota vs nissan sales" and "which came first, the ipo or the merger" have sides that are not
+outlets, each searched with the question minus the other side.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.answer.text import content_terms
+
+# Where one side's clause ends and the next begins ("..., while the article from X says ...").
+_BREAK = re.compile(
+    r",?\s+(?:while|whereas|compared (?:to|with)|in comparison (?:to|with)|in contrast (?:to|with)"
+    r"|as opposed to|unlike|versus|vs\.?|but|and (?:then|later|also)?\s*(?=the\b|a\b|an\b|another\b"
+    r"|its\b|their\b|that\b|what\b|how\b)|or (?=do|does|did|is|are|was|were)\b|with one\b"
+    r"|and the other\b|the other\b|,?\s*and (?=did|does|do|is|are|was|were|has|have|had)\b)"
+    r"|,\s+(?=(?:is|are|was|were|did|does|do|has|have|had|how|what|which|who|would|could|can)\b)",
+    re.IGNORECASE,
+)
+# "both articles from X", "two reports by X": one outlet named, two of its articles wanted.
+_BOTH = re.compile(
+    r"\b(?:both|two|the two|pair of)\b[\w\s'’-]{0,30}?\b(?:articles|reports|pieces|stories|"
+    r"reports|posts|coverage)\b",
+    re.IGNORECASE,
+)
+# "the same source", "the same outlet": the outlet named last, again.
+_SAME = re.compile(
+    r"\bthe same (?:source|outlet|publication|site|newspaper|paper|news source|publisher)\b",
+    re.IGNORECASE,
+)
+# Years and months a question uses to place a report; dropped when a side's search with them
+# finds nothing ("in 2022" in a question about what a 2023 article says of 2022).
+_WHEN = re.compile(
+    r"\b(?:in|of|during|since|from|by)\s+(?:(?:january|february|march|april|may|june|july|"
+    r"august|september|october|november|december)\s+)?(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_ISO_DAY = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)(?:T[\d:+\-.Z]*)?")
+_WRITTEN_DAY = re.compile(
+    rf"\b(?:({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)"
+    rf"|(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\.?,?\s+((?:19|20)\d\d))\b",
+    re.IGNORECASE,
+)
+# Sides that are not outlets: "X vs Y", "compare X and Y", "between X and Y", "how did X and Y
+# describe ...", "which came first, X or Y", "did X happen before Y".
+_PAIRS = (
+    re.compile(
+        r"^(?:.*?\b(?:on|about|re)\s+)?(?P<a>[\w'’.&-]+(?:\s+[\w'’.&-]+){0,3}?)\s+(?:vs\.?|versus|v)"
+        r"\s+(?P<b>[\w'’.&-]+(?:\s+[\w'’.&-]+){0,3}?)(?=\s+(?:on|about|over|in|for|coverage|"
+        r"sales|results|reporting)\b|\s*[?,.:;]|$)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:compare|comparing|contrast|between|difference between|differences between)\s+"
+        r"(?:what\s+)?(?:the\s+)?(?P<a>[\w'’.&-]+(?:\s+[\w'’.&-]+){0,3}?)(?:'s|’s)?\s+"
+        r"(?:and|with|to|vs\.?|versus)\s+(?:what\s+)?(?:the\s+)?"
+        r"(?P<b>[\w'’.&-]+(?:\s+[\w'’.&-]+){0,3}?)(?:'s|’s)?"
+        r"(?=\s+(?:said|say|says|on|about|over|in|for|wanted|want|positions?|accounts?|"
+        r"sales|reports?|coverage|views?|reactions?|told|had)\b|\s*[?,.:;]|$)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\bhow (?:do|did|does|have|has)\s+(?:the\s+)?(?P<a>[\w'’.&-]+(?:\s+[\w'’.&-]+){0,3}?)"
+        r"\s+and\s+(?:the\s+)?(?P<b>[\w'’.&-]+(?:\s+[\w'’.&-]+){0,3}?)\s+(?:sides?\s+)?"
+        r"(?:describe|report|cover|see|view|portray|characteri[sz]e|differ|react|respond|frame)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:first|earlier|later|last)\s*[,:]?\s+(?:the\s+)?(?P<a>.{3,60}?)\s+or\s+(?:the\s+)?"
+        r"(?P<b>.{3,60}?)\s*[?.]?$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^(?:did|was|were|is|has|had|does)\s+(?:the\s+)?(?P<a>.{3,60}?)\s+"
+        r"(?:(?:happen|come|take place|occur|start|begin|end)\w*\s+)?"
+        r"(?:before or after|before|after|earlier than|later than|prior to)\s+(?:the\s+)?"
+        r"(?P<b>.{3,60}?)\s*[?.]?$",
+        re.IGNORECASE,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: what to call it, what to search for, where."""
+
+    label: str  # the outlet as the articles write it, or the side as the question words it
+    query: str
+    outlet: str | None = None  # search only this outlet's articles
+    day: date | None = None  # the date the question gives for this side's report
+    terms: frozenset[str] = frozenset()  # stems a sentence on this (non-outlet) side holds
+
+
+def outlet_sides(question: str, outlets: list[str]) -> list[Side]:
+    """One side per mention of a named outlet, searched with its own clause and the clauses
+    no outlet owns. One outlet named once in a question of several clauses ("Did X report A,
+    and did it report B?") gets a side per clause: each clause is another of its articles."""
+    mentions = _mentions(question, outlets)
+    if not mentions:
+        return []
+    own: dict[int, list[str]] = {i: [] for i in range(len(mentions))}
+    shared: list[str] = []
+    for start, end in _segments(question):
+        inside = [i for i, (a, _, _) in enumerate(mentions) if start <= a < end]
+        if not inside:
+            shared.append(_strip_mentions(question[start:end], mentions, start))
+            continue
+        # Two mentions in one clause ("the X article on A matches the X article on B"): each
+        # takes the words from its mention to the next, unless those say nothing.
+        whole = _strip_mentions(question[start:end], mentions, start)
+        bounds = [start, *(mentions[i][0] for i in inside[1:]), end]
+        for i, a, b in zip(inside, bounds, bounds[1:], strict=False):
+            part = _strip_mentions(question[a:b], mentions, a)
+            own[i].append(part if len(inside) == 1 or len(content_terms(part)) >= 3 else whole)
+    if len(mentions) == 1:
+        outlet = mentions[0][2]
+        clauses = [c for c in shared if len(content_terms(c)) >= 3]
+        lead = " ".join(own[0])
+        if len(clauses) >= 2:
+            queries = [f"{lead} {c}" for c in clauses]
+        elif clauses:
+            queries = [lead, clauses[0]]
+        else:
+            queries = [lead] * (2 if _BOTH.search(question) else 1)
+        day = _day(question)
+        return [Side(outlet, _clean(q), outlet=outlet, day=day) for q in queries]
+    return [
+        Side(
+            outlet,
+            _clean(" ".join([*own[i], *shared])),
+            outlet=outlet,
+            day=_day(" ".join(own[i])),
+        )
+        for i, (_, _, outlet) in enumerate(mentions)
+    ]
+
+
+def entity_sides(question: str) -> list[Side]:
+    """Two sides named by the question's wording ("toyota vs nissan"), or none."""
+    for pattern in _PAIRS:
+        m = pattern.search(question.strip())
+        if m is None:
+            continue
+        a, b = (m.group(g).strip(" ,'\"") for g in ("a", "b"))
+        terms_a, terms_b = frozenset(content_terms(a)), frozenset(content_terms(b))
+        if not terms_a or not terms_b or terms_a == terms_b:
+            continue
+        rest_a = question[: m.start("b")] + question[m.end("b") :]
+        rest_b = question[: m.start("a")] + question[m.end("a") :]
+        return [
+            Side(a, _clean(rest_a), terms=terms_a - terms_b),
+            Side(b, _clean(rest_b), terms=terms_b - terms_a),
+        ]
+    return []
+
+
+def undated(query: str) -> str:
+    """The query without the years it names ("... in 2022")."""
+    return re.sub(r"\s+", " ", _WHEN.sub(" ", query)).strip()
+
+
+def day_window(day: date) -> tuple[date, date]:
+    """The days a report dated `day` may carry (time zones shift a date by one)."""
+    return day - timedelta(days=1), day + timedelta(days=1)
+
+
+def _mentions(question: str, outlets: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, outlet) of every mention of the named outlets, in order; a mention inside a
+    longer outlet's mention is not one; "the same source" mentions the outlet named before it."""
+    found: list[tuple[int, int, str]] = []
+    for outlet in outlets:
+        words = re.findall(r"\w+", outlet)
+        if not words:
+            continue
+        pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", re.IGNORECASE)
+        found += [(m.start(), m.end(), outlet) for m in pattern.finditer(question)]
+    found.sort(key=lambda f: (f[0], -f[1]))
+    kept: list[tuple[int, int, str]] = []
+    for f in found:
+        if not any(k[0] <= f[0] and f[1] <= k[1] for k in kept):
+            kept.append(f)
+    for m in _SAME.finditer(question):
+        before = [k for k in kept if k[1] <= m.start()]
+        if before:
+            kept.append((m.start(), m.end(), before[-1][2]))
+    return sorted(kept)
+
+
+def _segments(question: str) -> list[tuple[int, int]]:
+    cuts = [0, *(m.start() for m in _BREAK.finditer(question)), len(question)]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _strip_mentions(text: str, mentions: list[tuple[int, int, str]], offset: int) -> str:
+    for a, b, _ in sorted(mentions, reverse=True):
+        if offset <= a < offset + len(text):
+            text = text[: a - offset] + " " + text[b - offset :]
+    return text
+
+
+def _clean(text: str) -> str:
+    text = _ISO_DAY.sub(" ", text)
+    text = _WRITTEN_DAY.sub(" ", text)
+    return re.sub(r"\s+", " ", re.sub(r"['\"‘’“”|]+(?=\s|$)|(?<=\s)['\"‘’“”|]+", " ", text)).strip()
+
+
+def _day(text: str) -> date | None:
+    """The one day a clause gives for its report ("on 2023-11-24", "published October 3, 2023")."""
+    days: set[date] = set()
+    for m in _ISO_DAY.finditer(text):
+        try:
+            days.add(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            continue
+    for m in _WRITTEN_DAY.finditer(text):
+        month, day, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else m.group(5, 4, 6)
+        try:
+            days.add(date(int(year), _MONTHS[month.lower()], int(day)))
+        except ValueError:
+            continue
+    return days.pop() if len(days) == 1 else None
