@@ -12,6 +12,7 @@ reports held-out figures; this script reports the packaged model's figures.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import os
@@ -80,11 +81,22 @@ def load_runs(name: str, work: Path) -> list[dict[str, Any]]:
 
 
 def packaged_decisions(rows: list[dict[str, Any]]) -> list[bool]:
-    """Answer or not, as the packaged calibration decides on the saved probabilities."""
+    """Answer or not, as the packaged calibration decides on the saved probabilities; a shaped
+    answer (a form's lines: side by side, dated order) was decided by its form, not by the
+    factoid calibration, and stands as given."""
     from bot.answer.calibration import default_calibration
 
     model = default_calibration()
-    return [not r["forced"] and model.answers(r["signals"]) for r in rows]
+    return [
+        not r["forced"] and (bool(r["answer"].get("lines")) or model.answers(r["signals"]))
+        for r in rows
+    ]
+
+
+def half(question: str) -> str:
+    """'fit' or 'report': a fixed split of questions by hash, so that what the answer forms
+    were tuned on (fit) is reported apart from what they were not (report)."""
+    return "fit" if int(hashlib.sha256(question.encode()).hexdigest(), 16) % 2 == 0 else "report"
 
 
 def contains_gold(row: dict[str, Any]) -> bool:
@@ -110,6 +122,11 @@ def table(
         "refused_unanswerable": _rate(sum(not a for _, a in neg), len(neg)),
         "p50_ms": round(statistics.median(r["ms"] for r in rows), 1) if rows else None,
     }
+    # Latency by path: plain (factoid path) answers and shaped ones (forms search again).
+    for path, shaped in (("plain", False), ("shaped", True)):
+        ms = [r["ms"] for r in rows if bool(r["answer"].get("lines")) == shaped]
+        fig[f"p50_ms_{path}"] = round(statistics.median(ms), 1) if ms else None
+        fig[f"n_{path}"] = len(ms)
     answered_pos = [r for r, a in pos if a]
     if any(r["sources"] for r in answered_pos):
         fig["source_hit"] = _rate(
@@ -164,6 +181,12 @@ def multihop_scores(
     }
     for t in ("comparison_query", "temporal_query"):
         out[f"{t.split('_')[0]}_q_all"] = _rate(s[t]["q_all"], s[t]["with_facts"])
+        for part in ("fit", "report"):
+            rs = [
+                r for r in scored if r["type"] == t and r["facts"] and half(r["question"]) == part
+            ]
+            whole = sum(r["facts_quoted"] == r["facts"] for r in rs)
+            out[f"{t.split('_')[0]}_q_all_{part}"] = _rate(whole, len(rs))
     return out
 
 

@@ -136,7 +136,11 @@ def report(rows: list[dict[str, Any]], answered: list[bool], label: str) -> dict
         if not idx:
             continue
         sub = [rows[i] for i in idx]
-        dec = [answered[i] for i in idx]
+        # A shaped answer (a form's lines) was decided by its form, not by the calibration.
+        dec = [
+            answered[i] or (bool(rows[i]["answer"].get("lines")) and not rows[i]["forced"])
+            for i in idx
+        ]
         fig = table(name, sub, dec)
         if name == "multihop":
             fig.update(multihop_scores(sub, dec))

@@ -8,6 +8,7 @@ from its clause has nothing on it, and the answer says so for that side.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -60,12 +61,17 @@ class Evidence:
 
 # Answer types of a question that asks for one thing (a name, a number), whatever sides it names.
 ONE_THING = frozenset({"person", "org", "place", "number", "money", "duration"})
+# A question opening with one of these asks yes or no, whatever wh-word it holds later.
+_AUXILIARY = re.compile(
+    r"\s*(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could|should)\b", re.I
+)
 
 
 def sides_of(index: SourceIndex, question: str) -> list[Side]:
     """The sides a question sets against each other: its named outlets, else two entities;
     none for a question that asks for a name or a number ("which company did X and Y ...")."""
-    if Question(question).expects in ONE_THING:
+    parsed = Question(question)
+    if parsed.expects in ONE_THING and not _AUXILIARY.match(question):
         return []
     return outlet_sides(question, index.named_outlets(question)) or entity_sides(question)
 
@@ -119,32 +125,41 @@ def quote_span(s: Scored) -> tuple[int, int]:
 
 
 def _options(index: SourceIndex, request: FormRequest, side: Side) -> list[Scored]:
-    """The side's candidate sentences, best first, one per story, close enough to its clause."""
+    """The side's candidate sentences, best first, one per story, close enough to its clause.
+
+    Searched on the day the question gives for the side's report first (there, an outlet's
+    article of that day is taken even when its words are far from the question's), then
+    without it, then without the years the clause names."""
     since, until = request.since, request.until
-    outlets = [side.outlet] if side.outlet else None
-    passages: list[Passage] = []
+    attempts: list[tuple[str, date | None, date | None, bool]] = []
     if side.day is not None and since is None and until is None:
-        lo, hi = day_window(side.day)
-        passages = index.search(side.query, k=K, since=lo, until=hi, outlets=outlets, novelty=0.0)
-    if not passages:
-        passages = index.search(
-            side.query, k=K, since=since, until=until, outlets=outlets, novelty=0.0
-        )
-    if not passages and undated(side.query) != side.query:
-        passages = index.search(
-            undated(side.query), k=K, since=since, until=until, outlets=outlets, novelty=0.0
-        )
-    question = Question(side.query)
+        attempts.append((side.query, *day_window(side.day), side.outlet is not None))
+    attempts.append((side.query, since, until, False))
+    if undated(side.query) != side.query:
+        attempts.append((undated(side.query), since, until, False))
+    outlets = [side.outlet] if side.outlet else None
+    for query, lo, hi, identified in attempts:
+        passages = index.search(query, k=K, since=lo, until=hi, outlets=outlets, novelty=0.0)
+        found = _ranked(Question(side.query), passages, side.terms, identified)
+        if found:
+            return found
+    return []
+
+
+def _ranked(
+    question: Question, passages: list[Passage], terms: frozenset[str], identified: bool
+) -> list[Scored]:
+    """Best sentence per story, best first; `identified`: the search already singled out the
+    side's report (its outlet and day), so no closeness to the question is asked."""
     cands = scoring.candidates(passages)
     weights = scoring.term_weights(question, [c.stems for c in cands])
     ranked = scoring.rank(question, cands, passages, weights)
-    if side.terms:  # a side that is not an outlet: its sentences name it
-        named = [s for s in ranked if _names(s, side.terms)]
-        ranked = named or ranked
+    if terms:  # a side that is not an outlet: its sentences name it
+        ranked = [s for s in ranked if _names(s, terms)] or ranked
     out: list[Scored] = []
     stories: set[str] = set()
     for s in ranked:
-        if s.passage.story_id in stories or not _relevant(s):
+        if s.passage.story_id in stories or not (identified or _relevant(s)):
             continue
         stories.add(s.passage.story_id)
         out.append(s)

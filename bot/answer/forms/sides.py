@@ -20,8 +20,12 @@ _BREAK = re.compile(
     r",?\s+(?:while|whereas|compared (?:to|with)|in comparison (?:to|with)|in contrast (?:to|with)"
     r"|as opposed to|unlike|versus|vs\.?|but|and (?:then|later|also)?\s*(?=the\b|a\b|an\b|another\b"
     r"|its\b|their\b|that\b|what\b|how\b)|or (?=do|does|did|is|are|was|were)\b|with one\b"
-    r"|and the other\b|the other\b|,?\s*and (?=did|does|do|is|are|was|were|has|have|had)\b)"
+    r"|and the other\b|the other\b|and then\b|,?\s*and (?=did|does|do|is|are|was|were|has|have|had)\b)"
     r"|,\s+(?=(?:is|are|was|were|did|does|do|has|have|had|how|what|which|who|would|could|can)\b)",
+    re.IGNORECASE,
+)
+_ASK = re.compile(
+    r",\s+(?:is|are|was|were|did|does|do|has|have|had|how|what|which|who|would|could|can)\b",
     re.IGNORECASE,
 )
 # "both articles from X", "two reports by X": one outlet named, two of its articles wanted.
@@ -40,6 +44,13 @@ _SAME = re.compile(
 _WHEN = re.compile(
     r"\b(?:in|of|during|since|from|by)\s+(?:(?:january|february|march|april|may|june|july|"
     r"august|september|october|november|december)\s+)?(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+# Words about the reporting, not about what was reported ("the article suggests ...", "was the
+# portrayal consistent"): they would pull in any article that talks about articles.
+_FRAME = re.compile(
+    r"\b(?:articles?|reports?|reported|reporting|pieces?|coverage|published|portrayals?|"
+    r"narratives?|consisten(?:t|cy)|inconsisten(?:t|cy)|subsequent|source|outlet)\b",
     re.IGNORECASE,
 )
 _MONTHS = {
@@ -122,37 +133,34 @@ class Side:
 
 def outlet_sides(question: str, outlets: list[str]) -> list[Side]:
     """One side per mention of a named outlet, searched with its own clause and the clauses
-    no outlet owns. One outlet named once in a question of several clauses ("Did X report A,
-    and did it report B?") gets a side per clause: each clause is another of its articles."""
+    no outlet owns. A question about one outlet ("Did X report A, and did it report B?",
+    "between X's report on A and its report on B") gets a side per clause: each clause is
+    another of its articles."""
     mentions = _mentions(question, outlets)
     if not mentions:
         return []
+    if len({outlet for _, _, outlet in mentions}) == 1:
+        return _one_outlet(question, mentions)
     own: dict[int, list[str]] = {i: [] for i in range(len(mentions))}
     shared: list[str] = []
-    for start, end in _segments(question):
+    segments = _segments(question)
+    for at, (start, end, _) in enumerate(segments):
         inside = [i for i, (a, _, _) in enumerate(mentions) if start <= a < end]
         if not inside:
             shared.append(_strip_mentions(question[start:end], mentions, start))
             continue
-        # Two mentions in one clause ("the X article on A matches the X article on B"): each
-        # takes the words from its mention to the next, unless those say nothing.
-        whole = _strip_mentions(question[start:end], mentions, start)
-        bounds = [start, *(mentions[i][0] for i in inside[1:]), end]
-        for i, a, b in zip(inside, bounds, bounds[1:], strict=False):
-            part = _strip_mentions(question[a:b], mentions, a)
-            own[i].append(part if len(inside) == 1 or len(content_terms(part)) >= 3 else whole)
-    if len(mentions) == 1:
-        outlet = mentions[0][2]
-        clauses = [c for c in shared if len(content_terms(c)) >= 3]
-        lead = " ".join(own[0])
-        if len(clauses) >= 2:
-            queries = [f"{lead} {c}" for c in clauses]
-        elif clauses:
-            queries = [lead, clauses[0]]
-        else:
-            queries = [lead] * (2 if _BOTH.search(question) else 1)
-        day = _day(question)
-        return [Side(outlet, _clean(q), outlet=outlet, day=day) for q in queries]
+        for i in inside:
+            # Two outlets in one clause ("A by X contradicts B reported by Y"): each takes the
+            # words from the mention before it to the mention after it.
+            lo = mentions[i - 1][1] if i - 1 in inside else start
+            hi = mentions[i + 1][0] if i + 1 in inside else end
+            part = _strip_mentions(question[lo:hi], mentions, lo)
+            if not _says(part):  # "..., while X and Y focus on ...": X takes the whole clause
+                part = _strip_mentions(question[start:end], mentions, start)
+            if not _says(part) and at + 1 < len(segments):
+                nxt_lo, nxt_hi, _ = segments[at + 1]
+                part += " " + _strip_mentions(question[nxt_lo:nxt_hi], mentions, nxt_lo)
+            own[i].append(part)
     return [
         Side(
             outlet,
@@ -162,6 +170,25 @@ def outlet_sides(question: str, outlets: list[str]) -> list[Side]:
         )
         for i, (_, _, outlet) in enumerate(mentions)
     ]
+
+
+def _one_outlet(question: str, mentions: list[tuple[int, int, str]]) -> list[Side]:
+    """Sides of a question about one outlet: one per clause that describes an article."""
+    outlet = mentions[0][2]
+    cuts = sorted({*(s for s, _, _ in _segments(question)), *(a for a, _, _ in mentions[1:])})
+    asks: list[str] = []
+    clauses: list[str] = []
+    for start, end in itertools.pairwise([*cuts, len(question)]):
+        text = _strip_mentions(question[start:end], mentions, start)
+        if _ASK.match(question[start:end]):
+            asks.append(text)
+        elif _says(text) or _day(text) is not None:  # "and the one of 3 Nov" is a side too
+            clauses.append(text)
+    if not clauses:
+        clauses = [_strip_mentions(question, mentions, 0)]
+    if len(clauses) == 1 and (len(mentions) > 1 or _BOTH.search(question)):
+        clauses *= 2
+    return [Side(outlet, _clean(" ".join([c, *asks])), outlet=outlet, day=_day(c)) for c in clauses]
 
 
 def entity_sides(question: str) -> list[Side]:
@@ -215,9 +242,16 @@ def _mentions(question: str, outlets: list[str]) -> list[tuple[int, int, str]]:
     return sorted(kept)
 
 
-def _segments(question: str) -> list[tuple[int, int]]:
+def _says(text: str) -> bool:
+    """Does a clause hold enough words to search for (three content words)?"""
+    return len(content_terms(_clean(text))) >= 3
+
+
+def _segments(question: str) -> list[tuple[int, int, bool]]:
+    """Clauses as (start, end, asks): `asks` for the question proper (", was there a change
+    ..."), which every side shares."""
     cuts = [0, *(m.start() for m in _BREAK.finditer(question)), len(question)]
-    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+    return [(a, b, bool(_ASK.match(question[a:b]))) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def _strip_mentions(text: str, mentions: list[tuple[int, int, str]], offset: int) -> str:
@@ -228,6 +262,8 @@ def _strip_mentions(text: str, mentions: list[tuple[int, int, str]], offset: int
 
 
 def _clean(text: str) -> str:
+    """The words to search for: no dates, quote marks or words about the reporting itself."""
+    text = _FRAME.sub(" ", text)
     text = _ISO_DAY.sub(" ", text)
     text = _WRITTEN_DAY.sub(" ", text)
     return re.sub(r"\s+", " ", re.sub(r"['\"‘’“”|]+(?=\s|$)|(?<=\s)['\"‘’“”|]+", " ", text)).strip()
