@@ -35,7 +35,7 @@ def side_by_side(request: FormRequest, evidence: list[Evidence], head: str) -> A
     """The answer with one line per side (in the question's order), or None if none has any."""
     if all(e.best is None for e in evidence):
         return None
-    citations, numbers = cite(evidence)
+    citations, numbers, _ = cite(evidence)
     lines = [line(e, n) for e, n in zip(evidence, numbers, strict=True)]
     short = next(ln.text for ln in lines if ln.n)
     return Answer(

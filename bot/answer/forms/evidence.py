@@ -15,7 +15,7 @@ from datetime import date
 from typing import Protocol, runtime_checkable
 
 from bot.answer import scoring
-from bot.answer.analysis import PassageSource
+from bot.answer.analysis import Analysis, PassageSource
 from bot.answer.citations import Used, build_citations, normalise_space
 from bot.answer.forms.base import FormRequest
 from bot.answer.forms.sides import Side, day_window, entity_sides, outlet_sides, undated
@@ -92,12 +92,32 @@ def gather(index: SourceIndex, request: FormRequest, sides: list[Side]) -> list[
     return [Evidence(side, best) for side, best in zip(sides, best_pick, strict=True)]
 
 
-def cite(evidence: Sequence[Evidence]) -> tuple[list[Citation], list[int | None]]:
-    """Citations for the sides that have a sentence (one per story), and each side's number."""
+def cite(
+    evidence: Sequence[Evidence], extra: Sequence[Scored] = ()
+) -> tuple[list[Citation], list[int | None], list[int]]:
+    """Citations for the sides that have a sentence and for `extra` sentences (one per story);
+    each side's number (None: nothing on it) and each extra sentence's."""
     found = [e.best for e in evidence if e.best is not None]
-    citations, numbers = build_citations([Used(s.passage, quote_span(s), s.score) for s in found])
-    it = iter(numbers)
-    return citations, [next(it) if e.best is not None else None for e in evidence]
+    used = [Used(s.passage, quote_span(s), s.score) for s in [*found, *extra]]
+    citations, numbers = build_citations(used)
+    it = iter(numbers[: len(found)])
+    sides = [next(it) if e.best is not None else None for e in evidence]
+    return citations, sides, numbers[len(found) :]
+
+
+def also_reported(found: Analysis, evidence: Sequence[Evidence], ratio: float) -> list[Scored]:
+    """The whole question's best dated sentence from a story no side cites, if it scores at
+    least `ratio` of the question's best (another report on the same matter)."""
+    if not found.ranked:
+        return []
+    cited = {e.best.passage.story_id for e in evidence if e.best is not None}
+    floor = found.ranked[0].score * ratio
+    for s in found.ranked:
+        if s.score < floor:
+            break
+        if s.passage.story_id not in cited and s.passage.published:
+            return [s]
+    return []
 
 
 def line(e: Evidence, n: int | None, *, dated: bool = True) -> AnswerLine:

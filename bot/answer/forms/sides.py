@@ -142,6 +142,7 @@ def outlet_sides(question: str, outlets: list[str]) -> list[Side]:
     if len({outlet for _, _, outlet in mentions}) == 1:
         return _one_outlet(question, mentions)
     own: dict[int, list[str]] = {i: [] for i in range(len(mentions))}
+    days: dict[int, date | None] = {}
     shared: list[str] = []
     segments = _segments(question)
     for at, (start, end, _) in enumerate(segments):
@@ -155,6 +156,7 @@ def outlet_sides(question: str, outlets: list[str]) -> list[Side]:
             lo = mentions[i - 1][1] if i - 1 in inside else start
             hi = mentions[i + 1][0] if i + 1 in inside else end
             part = _strip_mentions(question[lo:hi], mentions, lo)
+            days[i] = _day(part) or _day(question[start:end])
             if not _says(part):  # "..., while X and Y focus on ...": X takes the whole clause
                 part = _strip_mentions(question[start:end], mentions, start)
             if not _says(part) and at + 1 < len(segments):
@@ -166,7 +168,7 @@ def outlet_sides(question: str, outlets: list[str]) -> list[Side]:
             outlet,
             _clean(" ".join([*own[i], *shared])),
             outlet=outlet,
-            day=_day(" ".join(own[i])),
+            day=days.get(i),
         )
         for i, (_, _, outlet) in enumerate(mentions)
     ]
@@ -243,8 +245,8 @@ def _mentions(question: str, outlets: list[str]) -> list[tuple[int, int, str]]:
 
 
 def _says(text: str) -> bool:
-    """Does a clause hold enough words to search for (three content words)?"""
-    return len(content_terms(_clean(text))) >= 3
+    """Does a clause hold enough words to search for (two content words)?"""
+    return len(content_terms(_clean(text))) >= 2
 
 
 def _segments(question: str) -> list[tuple[int, int, bool]]:

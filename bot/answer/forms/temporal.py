@@ -7,9 +7,20 @@ side with no dated evidence is listed last and the order is not claimed.
 
 from __future__ import annotations
 
+from bot.answer.citations import normalise_space
 from bot.answer.forms.base import FormRequest, compose_text
-from bot.answer.forms.evidence import SourceIndex, cite, gather, line, sides_of
+from bot.answer.forms.evidence import (
+    SourceIndex,
+    also_reported,
+    cite,
+    gather,
+    line,
+    quote_span,
+    sides_of,
+)
 from bot.models import Answer, AnswerLine, human_date
+
+ALSO_RATIO = 0.8  # another report joins the timeline if it scores 80% of the question's best
 
 
 class Temporal:
@@ -27,24 +38,38 @@ class Temporal:
         evidence = gather(self._index, request, sides)
         if all(e.best is None for e in evidence):
             return None
-        citations, numbers = cite(evidence)
-        lines = [line(e, n) for e, n in zip(evidence, numbers, strict=True)]
-        # Dated lines first, oldest first; the question's order breaks ties and orders the rest.
-        order = sorted(
-            range(len(lines)), key=lambda i: (lines[i].date is None, lines[i].date or "")
-        )
-        lines = [lines[i] for i in order]
+        extra = also_reported(request.found, evidence, ALSO_RATIO)
+        citations, numbers, more = cite(evidence, extra)
+        own = _in_date_order([line(e, n) for e, n in zip(evidence, numbers, strict=True)])
+        head = order_sentence(own)
+        # Another dated report on the same matter, from a story no side cites, joins the
+        # timeline (reporting between the two, or after them).
+        also = [
+            AnswerLine(
+                text=normalise_space(s.passage.text[slice(*quote_span(s))]),
+                n=[n],
+                date=s.passage.published,
+                label=f"also {s.passage.outlet or 'reported'}",
+            )
+            for s, n in zip(extra, more, strict=True)
+        ]
+        lines = _in_date_order([*own, *also])
         return Answer(
             question=request.question,
-            answer=compose_text(order_sentence(lines), lines),
+            answer=compose_text(head, lines),
             abstained=False,
-            short_answer=next(ln.text for ln in lines if ln.n),
+            short_answer=next(ln.text for ln in own if ln.n),
             kind=request.kind,
             confidence=round(request.found.probability, 3),
             citations=citations,
             lines=lines,
             standalone_question=request.rewritten,
         )
+
+
+def _in_date_order(lines: list[AnswerLine]) -> list[AnswerLine]:
+    """Dated lines first, oldest first; the given order breaks ties and orders the rest."""
+    return sorted(lines, key=lambda ln: (ln.date is None, ln.date or ""))
 
 
 def order_sentence(lines: list[AnswerLine]) -> str:
