@@ -38,8 +38,16 @@ def test_two_outlets_reports_in_order(answerer: ExtractiveAnswerer):
         "first?"
     )
     assert answer.kind == "temporal"
-    assert [line.label for line in answer.lines] == ["The Guardian", "ESPN"]
-    assert answer.answer.startswith("The Guardian (2 Mar 2024) came first, then ESPN (3 Mar 2024)")
+    assert answer.answer.startswith("The Guardian (2 Mar 2024) came first, then ESPN (3 Mar 2024):")
+    # A later report on the same derby by an outlet the question does not name joins the
+    # timeline, marked as such; the order sentence is about the named reports only.
+    assert [(line.label, line.date) for line in answer.lines] == [
+        ("The Guardian", "2024-03-02"),
+        ("ESPN", "2024-03-03"),
+        ("also BBC Sport", "2024-03-04"),
+    ]
+    sources = {c.n: c.source for c in answer.citations}
+    assert sources[answer.lines[2].n[0]] == "bbc_derby.txt"
 
 
 def test_the_order_is_not_claimed_without_two_dates():

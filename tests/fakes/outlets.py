@@ -34,6 +34,14 @@ OUTLET_ARTICLES = [
         ),
     ),
     (
+        "bbc_derby.txt",
+        _article(
+            "Derby verdict: Rovers too strong for City",
+            "By Eve Hart | BBC Sport | Published 2024-03-04",
+            "The derby between Rovers and City ended 4-0, a result BBC Sport called one-sided.",
+        ),
+    ),
+    (
         "guardian_budget.txt",
         _article(
             "Norland budget raises fuel duty",

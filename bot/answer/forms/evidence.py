@@ -105,19 +105,23 @@ def cite(
     return citations, sides, numbers[len(found) :]
 
 
-def also_reported(found: Analysis, evidence: Sequence[Evidence], ratio: float) -> list[Scored]:
-    """The whole question's best dated sentence from a story no side cites, if it scores at
-    least `ratio` of the question's best (another report on the same matter)."""
+def also_reported(
+    found: Analysis, evidence: Sequence[Evidence], ratio: float, most: int
+) -> list[Scored]:
+    """Up to `most` of the whole question's best dated sentences from stories no side cites,
+    each scoring at least `ratio` of the question's best (other reports on the same matter)."""
     if not found.ranked:
         return []
     cited = {e.best.passage.story_id for e in evidence if e.best is not None}
     floor = found.ranked[0].score * ratio
+    out: list[Scored] = []
     for s in found.ranked:
-        if s.score < floor:
+        if s.score < floor or len(out) >= most:
             break
         if s.passage.story_id not in cited and s.passage.published:
-            return [s]
-    return []
+            out.append(s)
+            cited.add(s.passage.story_id)
+    return out
 
 
 def line(e: Evidence, n: int | None, *, dated: bool = True) -> AnswerLine:

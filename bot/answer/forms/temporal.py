@@ -21,6 +21,7 @@ from bot.answer.forms.evidence import (
 from bot.models import Answer, AnswerLine, human_date
 
 ALSO_RATIO = 0.8  # another report joins the timeline if it scores 80% of the question's best
+ALSO_MOST = 1
 
 
 class Temporal:
@@ -38,7 +39,7 @@ class Temporal:
         evidence = gather(self._index, request, sides)
         if all(e.best is None for e in evidence):
             return None
-        extra = also_reported(request.found, evidence, ALSO_RATIO)
+        extra = also_reported(request.found, evidence, ALSO_RATIO, ALSO_MOST)
         citations, numbers, more = cite(evidence, extra)
         own = _in_date_order([line(e, n) for e, n in zip(evidence, numbers, strict=True)])
         head = order_sentence(own)
