@@ -41,7 +41,11 @@ def test_each_named_outlet_gets_a_line_quoting_its_own_article(answerer: Extract
 def test_a_named_outlet_with_nothing_on_it_is_said_to_have_nothing(answerer: ExtractiveAnswerer):
     answer = answerer.answer("How did Reuters and ESPN describe the derby?")
     reuters, espn = answer.lines
-    assert (reuters.label, reuters.n, reuters.text) == ("Reuters", [], "Nothing on this in Reuters.")
+    assert (reuters.label, reuters.n, reuters.text) == (
+        "Reuters",
+        [],
+        "Nothing on this in Reuters.",
+    )
     assert espn.n == [1] and answer.citations[0].source == "espn_derby.txt"
     assert len(answer.citations) == 1  # no citation is made up for the silent side
 

@@ -8,11 +8,13 @@ from bot.answer.forms.sides import entity_sides, outlet_sides
 
 
 def test_each_named_outlet_is_searched_with_its_own_clause_and_the_shared_one():
-    question = (
-        "Does the Guardian say the derby was one-sided, while ESPN says City matched Rovers?"
-    )
+    question = "Does the Guardian say the derby was one-sided, while ESPN says City matched Rovers?"
     guardian, espn = outlet_sides(question, ["The Guardian", "ESPN"])
-    assert (guardian.label, guardian.outlet, espn.outlet) == ("The Guardian", "The Guardian", "ESPN")
+    assert (guardian.label, guardian.outlet, espn.outlet) == (
+        "The Guardian",
+        "The Guardian",
+        "ESPN",
+    )
     assert "one-sided" in guardian.query and "matched" not in guardian.query
     assert "matched" in espn.query and "one-sided" not in espn.query
     assert "Guardian" not in guardian.query  # the search is already restricted to it
