@@ -49,6 +49,7 @@ def run_set(name: str, work: Path) -> list[dict[str, Any]]:
         started = time.perf_counter()
         answer, found = answerer.explain(q.question)
         ms = (time.perf_counter() - started) * 1000
+        forced = found is None or found.lead is None or bool(found.reason)
         out.append(
             {
                 "set": name,
@@ -60,7 +61,10 @@ def run_set(name: str, work: Path) -> list[dict[str, Any]]:
                 "kind": q.kind,
                 "extra": {k: v for k, v in q.extra.items() if k != "raw"},
                 "signals": found.signals if found is not None else {},
-                "forced": answer.abstained,  # refused by rule, whatever the calibration
+                # Refused by the factoid path's rules, whatever the calibration (the fit leaves
+                # these out); a shaped form's own refusal (a speaker no article names) apart.
+                "forced": forced,
+                "form_refused": answer.abstained and not forced,
                 "probability": answer.confidence or 0.0,
                 "answer": answer.model_dump(),
                 "ms": round(ms, 1),
@@ -81,16 +85,30 @@ def load_runs(name: str, work: Path) -> list[dict[str, Any]]:
 
 
 def packaged_decisions(rows: list[dict[str, Any]]) -> list[bool]:
-    """Answer or not, as the packaged calibration decides on the saved probabilities; a shaped
-    answer (a form's lines: side by side, dated order) was decided by its form, not by the
-    factoid calibration, and stands as given."""
+    """Answer or not, as the packaged calibration decides on the saved probabilities; a side by
+    side or before/after answer was decided by its form and stands as given."""
     from bot.answer.calibration import default_calibration
 
     model = default_calibration()
     return [
-        not r["forced"] and (bool(r["answer"].get("lines")) or model.answers(r["signals"]))
-        for r in rows
+        form_decided(r) or (not refused_by_rule(r) and model.answers(r["signals"])) for r in rows
     ]
+
+
+def refused_by_rule(row: dict[str, Any]) -> bool:
+    """Refused whatever the calibration: by the factoid path's rules or by a shaped form."""
+    return bool(row["forced"] or row.get("form_refused", False))
+
+
+# Forms that decide for themselves whether the articles say something on each side (side by
+# side, before/after): their shaped answers stand as given, not re-gated by the calibration.
+SELF_DECIDED = frozenset({"comparison", "temporal", "yesno"})
+
+
+def form_decided(row: dict[str, Any]) -> bool:
+    """A shaped side-by-side or before/after answer, which its form decided to give."""
+    answer = row["answer"]
+    return bool(answer.get("lines")) and answer.get("kind") in SELF_DECIDED
 
 
 def half(question: str) -> str:

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import devsets
 from _common import PROJECT_DIR, pyplot, save_figure
-from answer_dev import load_runs, multihop_scores, table
+from answer_dev import form_decided, load_runs, multihop_scores, refused_by_rule, table
 
 from bot.answer.calibration import Calibration, fit, save
 
@@ -43,6 +43,11 @@ MAX_FALSE_ABSTENTION = 0.15
 
 def _usable(row: dict[str, Any]) -> bool:
     return bool(row["signals"]) and not row["forced"]
+
+
+def _answers(model: Calibration, row: dict[str, Any]) -> bool:
+    """The decision on one question: the model's, unless a rule refused it."""
+    return _usable(row) and not refused_by_rule(row) and model.answers(row["signals"])
 
 
 def _weights(rows: list[dict[str, Any]]) -> list[float]:
@@ -123,7 +128,7 @@ def leave_one_set_out(rows: list[dict[str, Any]]) -> dict[str, list[bool]]:
     out = {}
     for name in sorted({r["set"] for r in rows}):
         model = _fit([r for r in rows if r["set"] != name])
-        out[name] = [_usable(r) and model.answers(r["signals"]) for r in rows if r["set"] == name]
+        out[name] = [_answers(model, r) for r in rows if r["set"] == name]
     return out
 
 
@@ -136,11 +141,8 @@ def report(rows: list[dict[str, Any]], answered: list[bool], label: str) -> dict
         if not idx:
             continue
         sub = [rows[i] for i in idx]
-        # A shaped answer (a form's lines) was decided by its form, not by the calibration.
-        dec = [
-            answered[i] or (bool(rows[i]["answer"].get("lines")) and not rows[i]["forced"])
-            for i in idx
-        ]
+        # A side by side or before/after answer was decided by its form, not the calibration.
+        dec = [answered[i] or form_decided(rows[i]) for i in idx]
         fig = table(name, sub, dec)
         if name == "multihop":
             fig.update(multihop_scores(sub, dec))
@@ -195,11 +197,13 @@ def main() -> None:
         fit_rows = [r for r in rows if r["set"] in args.fit_sets]
         outside = [r for r in rows if r["set"] not in args.fit_sets]
         model = _fit(fit_rows)
-        decisions = [_usable(r) and model.answers(r["signals"]) for r in outside]
+        decisions = [_answers(model, r) for r in outside]
         report(outside, decisions, f"fitted on {', '.join(args.fit_sets)} only; never seen")
         rows = fit_rows
     probs, thresholds = cross_validated(rows)
-    cv = [p >= t for p, t in zip(probs, thresholds, strict=True)]
+    cv = [
+        p >= t and not refused_by_rule(r) for p, t, r in zip(probs, thresholds, rows, strict=True)
+    ]
     results = {"cross_validated": report(rows, cv, "5-fold cross-validated (held-out folds)")}
     loso = leave_one_set_out(rows)
     decisions = [False] * len(rows)

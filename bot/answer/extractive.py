@@ -55,7 +55,7 @@ class ExtractiveAnswerer:
         self._calibration = calibration or default_calibration()
         # Question kinds answered in a form of their own (timeline, speakers, side by side);
         # every other kind, and a form that finds nothing to say, takes the factoid path.
-        self._forms = default_forms(index) if forms is None else forms
+        self._forms = default_forms(index, self.analyse) if forms is None else forms
 
     def answer(
         self,

@@ -8,19 +8,31 @@ path. Forms stay extractive: every line is verbatim article text with its citati
 
 from __future__ import annotations
 
-from bot.answer.analysis import PassageSource
+from collections.abc import Callable
+
+from bot.answer.analysis import Analysis, PassageSource
 from bot.answer.forms.base import Form, FormRequest, compose_text
 from bot.answer.forms.compare import Comparison
-from bot.answer.forms.evidence import SourceIndex
+from bot.answer.forms.latest import LatestForm
+from bot.answer.forms.side_evidence import SourceIndex
+from bot.answer.forms.speech import SpeechForm
 from bot.answer.forms.temporal import Temporal
+from bot.answer.forms.timeline import TimelineForm
 from bot.answer.forms.yesno import YesNo
 
 __all__ = ["Form", "FormRequest", "compose_text", "default_forms"]
 
 
-def default_forms(index: PassageSource) -> dict[str, Form]:
-    """The forms the default answerer uses, by question kind (see `bot.answer.kinds`)."""
-    forms: dict[str, Form] = {}
+def default_forms(
+    index: PassageSource, analyse: Callable[..., Analysis] | None = None
+) -> dict[str, Form]:
+    """The forms the default answerer uses, by question kind (see `bot.answer.kinds`);
+    `analyse`: the answerer's analysis, for a form that re-reads the question's topic."""
+    forms: dict[str, Form] = {
+        "overview": TimelineForm(index),
+        "latest": LatestForm(index, analyse),
+        "quote": SpeechForm(index),
+    }
     if isinstance(index, SourceIndex):  # side by side needs a search per outlet
         forms |= {
             "comparison": Comparison(index),

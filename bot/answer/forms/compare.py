@@ -8,7 +8,7 @@ with "Nothing on this in ESPN." rather than left out.
 from __future__ import annotations
 
 from bot.answer.forms.base import FormRequest, compose_text
-from bot.answer.forms.evidence import Evidence, SourceIndex, cite, gather, line, sides_of
+from bot.answer.forms.side_evidence import Evidence, SourceIndex, cite, gather, line, sides_of
 from bot.models import Answer
 
 HEAD = "Side by side:"

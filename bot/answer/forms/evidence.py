@@ -1,202 +1,295 @@
-"""Each side's own evidence: a search per side (its outlet only, its dates), its best sentence.
+"""What the shaped answers share: event dates, the gist of a sentence, near copies, and how
+picked sentences become cited lines of an `Answer`.
 
-Shared by the comparison, temporal and yes/no forms. Two sides never cite the same story: the
-sentences are assigned so that together they score best. A side whose best sentence is too far
-from its clause has nothing on it, and the answer says so for that side.
+Dates come from the article's published date, refined by a date the sentence names when that
+date is clearly the event being reported (within a week before publication: "met on Thursday"
+in a Friday article); month and weekday names come from dateutil's parser tables.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Protocol, runtime_checkable
+from datetime import date, timedelta
 
-from bot.answer import scoring
-from bot.answer.analysis import Analysis, PassageSource
+from dateutil.parser import parserinfo
+
+from bot.answer.analysis import Analysis
 from bot.answer.citations import Used, build_citations, normalise_space
-from bot.answer.forms.base import FormRequest
-from bot.answer.forms.sides import Side, day_window, entity_sides, outlet_sides, undated
-from bot.answer.question import Question
-from bot.answer.scoring import Scored
-from bot.answer.text import stem, words
-from bot.models import AnswerLine, Citation
+from bot.answer.conflicts import find_conflict
+from bot.answer.forms.base import FormRequest, compose_text
+from bot.answer.text import DATE_RE, content_terms, stem, words
+from bot.models import Answer, AnswerLine, Conflict, ConflictVersion
 from index.api import Passage
+from prompts import ABSTENTION
 
-K = 6  # passages per side
-CHOICES = 4  # stories per side tried in the assignment
-MIN_SEMANTIC = 0.3  # a side's sentence at least this close to its clause, or nothing on it
-MIN_COVERAGE = 0.15  # ... or holding this share of its words (weighted by rarity)
-SHORT_QUOTE = 60  # a sentence shorter than this is quoted with the one after it
-
-
-@runtime_checkable
-class SourceIndex(PassageSource, Protocol):
-    """An index that searches one outlet's articles and knows which outlets a text names."""
-
-    def search(
-        self,
-        question: str,
-        *,
-        k: int = 5,
-        since: date | None = None,
-        until: date | None = None,
-        per_story: int = 2,
-        novelty: float = 0.3,
-        outlets: Sequence[str] | None = None,
-    ) -> list[Passage]: ...
-
-    def named_outlets(self, text: str) -> list[str]: ...
+_INFO = parserinfo()
+REPORT_WINDOW = 7  # days before publication in which a named date is the reported event
+NEAR_COPY = 0.6  # word-set Jaccard above which two sentences tell the same thing
+_YEAR_AFTER = re.compile(r"^,?\s+((?:19|20)\d\d)\b")
+_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
+# "ISTANBUL, April 10, 2025 (BSS/AFP)- ", "LONDON (Reuters) - ", "Istanbul: "
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z .'’-]{2,}(?:,[^()]{0,40})?\s*(?:\([^)]{1,40}\))?\s*[-–—:]+\s*|[A-Z][a-z]+:\s+)"
+)
+_CLAUSE_END = re.compile(r",\s+(?:which|who|while|after|as|but|adding|saying|with)\b|;|\s[–—]\s")
+GIST_WORDS = 22  # a gist longer than this is cut at a comma
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """A side and its best sentence (None: the articles have nothing on it for that side)."""
+class Pick:
+    """One sentence (or a few adjacent ones) chosen for a line of a shaped answer."""
 
-    side: Side
-    best: Scored | None
+    passage: Passage
+    span: tuple[int, int]  # inside passage.text
+    score: float
+    date: str | None = None  # ISO date of the event or report
+    label: str | None = None  # speaker, outlet, "Earlier reporting"
 
-
-# Answer types of a question that asks for one thing (a name, a number), whatever sides it names.
-ONE_THING = frozenset({"person", "org", "place", "number", "money", "duration"})
-# A question opening with one of these asks yes or no, whatever wh-word it holds later.
-_AUXILIARY = re.compile(
-    r"\s*(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could|should)\b", re.I
-)
-
-
-def sides_of(index: SourceIndex, question: str) -> list[Side]:
-    """The sides a question sets against each other: its named outlets, else two entities;
-    none for a question that asks for a name or a number ("which company did X and Y ...")."""
-    parsed = Question(question)
-    if parsed.expects in ONE_THING and not _AUXILIARY.match(question):
-        return []
-    return outlet_sides(question, index.named_outlets(question)) or entity_sides(question)
+    @property
+    def text(self) -> str:
+        """The picked text, verbatim (whitespace normalised)."""
+        a, b = self.span
+        return normalise_space(self.passage.text[a:b])
 
 
-def gather(index: SourceIndex, request: FormRequest, sides: list[Side]) -> list[Evidence]:
-    """Each side's best sentence, no two from one story."""
-    options = [_options(index, request, side) for side in sides]
-    best_total = -1.0
-    best_pick: list[Scored | None] = [None] * len(sides)
-    choices: list[list[Scored | None]] = [[None, *opts[:CHOICES]] for opts in options]
-    for pick in itertools.product(*choices):
-        stories = [s.passage.story_id for s in pick if s is not None]
-        if len(stories) != len(set(stories)):
-            continue
-        total = sum(s.score + 1.0 for s in pick if s is not None)  # +1: a side with any beats none
-        if total > best_total:
-            best_total, best_pick = total, list(pick)
-    return [Evidence(side, best) for side, best in zip(sides, best_pick, strict=True)]
+# ---- dates -------------------------------------------------------------------------------
+def parse_iso(value: str | None) -> date | None:
+    """An ISO date (or datetime) string as a date; None when absent or unparsable."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
 
 
-def cite(
-    evidence: Sequence[Evidence], extra: Sequence[Scored] = ()
-) -> tuple[list[Citation], list[int | None], list[int]]:
-    """Citations for the sides that have a sentence and for `extra` sentences (one per story);
-    each side's number (None: nothing on it) and each extra sentence's."""
-    found = [e.best for e in evidence if e.best is not None]
-    used = [Used(s.passage, quote_span(s), s.score) for s in [*found, *extra]]
-    citations, numbers = build_citations(used)
-    it = iter(numbers[: len(found)])
-    sides = [next(it) if e.best is not None else None for e in evidence]
-    return citations, sides, numbers[len(found) :]
-
-
-def also_reported(
-    found: Analysis, evidence: Sequence[Evidence], ratio: float, most: int
-) -> list[Scored]:
-    """Up to `most` of the whole question's best dated sentences from stories no side cites,
-    each scoring at least `ratio` of the question's best (other reports on the same matter)."""
-    if not found.ranked:
-        return []
-    cited = {e.best.passage.story_id for e in evidence if e.best is not None}
-    floor = found.ranked[0].score * ratio
-    out: list[Scored] = []
-    for s in found.ranked:
-        if s.score < floor or len(out) >= most:
-            break
-        if s.passage.story_id not in cited and s.passage.published:
-            out.append(s)
-            cited.add(s.passage.story_id)
+def named_dates(sentence: str, published: date | None) -> list[date]:
+    """The dates a sentence names ("April 10", "10 April 2025", "on Thursday", "yesterday"),
+    resolved against the publication date (a weekday is the last one on or before it)."""
+    out: list[date] = []
+    for match in DATE_RE.finditer(sentence):
+        found = _resolve(match.group(), sentence[match.end() :], published)
+        if found is not None:
+            out.append(found)
     return out
 
 
-def line(e: Evidence, n: int | None, *, dated: bool = True) -> AnswerLine:
-    """The side's sentence with its citation, or a note that it has nothing on this."""
-    if e.best is None or n is None:
-        where = "the articles" if e.side.outlet is None else e.side.label
-        return AnswerLine(text=f"Nothing on this in {where}.", label=e.side.label)
-    a, b = quote_span(e.best)
-    return AnswerLine(
-        text=normalise_space(e.best.passage.text[a:b]),
-        n=[n],
-        date=(e.best.passage.published or None) if dated else None,
-        label=e.side.label,
+def _resolve(text: str, after: str, published: date | None) -> date | None:
+    tokens = text.replace(".", "").split()
+    low = text.lower()
+    if low in {"today", "yesterday"}:
+        if published is None:
+            return None
+        return published - timedelta(days=1 if low == "yesterday" else 0)
+    weekday = _INFO.weekday(tokens[0]) if len(tokens) == 1 else None
+    if weekday is not None and published is not None:
+        return published - timedelta(days=(published.weekday() - weekday) % 7)
+    month = next((m for m in map(_INFO.month, tokens) if m), None)
+    day = next((int(m.group(1)) for t in tokens if (m := _DAY.match(t))), None)
+    if month is None or day is None:
+        return None
+    year_match = _YEAR_AFTER.match(after)
+    year = int(year_match.group(1)) if year_match else (published.year if published else None)
+    if year is None:
+        return None
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        return None
+    if not year_match and published is not None and found > published + timedelta(days=1):
+        try:
+            found = found.replace(year=year - 1)  # "December 30" in a January article
+        except ValueError:
+            return None
+    return found
+
+
+def event_date(sentence: str, published: str | None) -> str | None:
+    """The date a line is shown with: the day the sentence names when it is clearly the event
+    being reported (one date, within a week before publication), else the published date.
+
+    >>> event_date("Diplomats met in Istanbul on Thursday.", "2025-02-28")
+    '2025-02-27'
+    >>> event_date("The first session was held on February 27.", "2025-04-10")
+    '2025-04-10'
+    """
+    day = parse_iso(published)
+    sentence = _DATELINE.sub("", sentence, count=1)  # "ISTANBUL, April 10 (AFP)-": the report's
+    named = set(named_dates(sentence, day))
+    if day is None:
+        # An undated article: only a fully written date (with its year) dates the line.
+        full = {
+            d
+            for m in DATE_RE.finditer(sentence)
+            if _YEAR_AFTER.match(sentence[m.end() :])
+            and (d := _resolve(m.group(), sentence[m.end() :], None))
+        }
+        return full.pop().isoformat() if len(full) == 1 else None
+    if len(named) == 1:
+        only = next(iter(named))
+        if timedelta(0) <= day - only <= timedelta(days=REPORT_WINDOW):
+            return only.isoformat()
+    return day.isoformat()
+
+
+def story_dates(passages: Iterable[Passage]) -> dict[str, str]:
+    """The first published date of each story among `passages` (for its undated copies)."""
+    out: dict[str, str] = {}
+    for p in passages:
+        day = parse_iso(p.published)
+        if day is not None and (p.story_id not in out or day.isoformat() < out[p.story_id]):
+            out[p.story_id] = day.isoformat()
+    return out
+
+
+def dated(passage: Passage, span: tuple[int, int], stories: dict[str, str]) -> str | None:
+    """The date of a span of a passage: the article's own, or its story's when it has none."""
+    a, b = span
+    return event_date(passage.text[a:b], passage.published or stories.get(passage.story_id))
+
+
+# ---- text --------------------------------------------------------------------------------
+def gist(text: str) -> str:
+    """The head of a sentence, verbatim: no dateline, cut before a trailing clause.
+
+    >>> gist("ISTANBUL, April 10, 2025 (AFP)- Delegations met on Thursday, which pleased both.")
+    'Delegations met on Thursday'
+    """
+    text = normalise_space(text)
+    head = _DATELINE.sub("", text, count=1) or text
+    cut = _CLAUSE_END.search(head)
+    if cut is not None and len(head[: cut.start()].split()) >= 5:
+        head = head[: cut.start()]
+    if len(head.split()) > GIST_WORDS:
+        commas = [m.start() for m in re.finditer(",", head) if len(head[: m.start()].split()) >= 6]
+        if commas:
+            head = head[: commas[0]]
+    return head.strip(" .,;:“”\"'")
+
+
+def stems_of(text: str) -> frozenset[str]:
+    """Stems of a text's words."""
+    return frozenset(stem(w) for w in words(text))
+
+
+def near_copy(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two sentences' stems overlap so much that they say the same thing."""
+    return len(a & b) / max(1, len(a | b)) >= NEAR_COPY
+
+
+def topic_terms(question: str, cues: re.Pattern[str]) -> list[str]:
+    """The question's content stems once the kind's cue words ("latest", "what happened") are
+    taken out: what the question is about."""
+    return content_terms(cues.sub(" ", question))
+
+
+def calibrated(found: Analysis) -> bool:
+    """Did the factoid path's calibrated decision find the articles on the question?"""
+    return found.lead is not None and not found.reason
+
+
+# ---- answers -----------------------------------------------------------------------------
+def shaped_answer(
+    request: FormRequest,
+    head: str,
+    short: str,
+    lead: Pick,
+    picks: Sequence[Pick],
+    confidence: float,
+) -> Answer:
+    """The answer: `head` (holding `short`, from `lead`'s text, and its `{n}` marker) then one
+    cited line per pick; citations one per story, numbered in order of first use."""
+    used = [Used(p.passage, p.span, p.score) for p in [lead, *picks]]
+    citations, numbers = build_citations(used)
+    lines = [
+        AnswerLine(text=p.text, n=[n], date=p.date, label=p.label)
+        for p, n in zip(picks, numbers[1:], strict=True)
+    ]
+    return Answer(
+        question=request.question,
+        answer=compose_text(head.format(n=numbers[0]), lines),
+        abstained=False,
+        short_answer=short,
+        kind=request.kind,
+        confidence=round(confidence, 3),
+        citations=citations,
+        lines=lines,
+        standalone_question=request.rewritten,
     )
 
 
-def quote_span(s: Scored) -> tuple[int, int]:
-    """The sentence, or a short sentence with the one after it (one thought split in two)."""
-    a, b = s.span
-    if b - a >= SHORT_QUOTE:
-        return a, b
-    spans = s.passage.sentences
-    later = [span for span in spans if span[0] >= b]
-    return (a, later[0][1]) if later else (a, b)
-
-
-def _options(index: SourceIndex, request: FormRequest, side: Side) -> list[Scored]:
-    """The side's candidate sentences, best first, one per story, close enough to its clause.
-
-    Searched on the day the question gives for the side's report first (there, an outlet's
-    article of that day is taken even when its words are far from the question's), then
-    without it, then without the years the clause names."""
-    since, until = request.since, request.until
-    attempts: list[tuple[str, date | None, date | None, bool]] = []
-    if side.day is not None and since is None and until is None:
-        attempts.append((side.query, *day_window(side.day), side.outlet is not None))
-    attempts.append((side.query, since, until, False))
-    if undated(side.query) != side.query:
-        attempts.append((undated(side.query), since, until, False))
-    outlets = [side.outlet] if side.outlet else None
-    for query, lo, hi, identified in attempts:
-        passages = index.search(query, k=K, since=lo, until=hi, outlets=outlets, novelty=0.0)
-        found = _ranked(Question(side.query), passages, side.terms, identified)
-        if found:
-            return found
-    return []
-
-
-def _ranked(
-    question: Question, passages: list[Passage], terms: frozenset[str], identified: bool
-) -> list[Scored]:
-    """Best sentence per story, best first; `identified`: the search already singled out the
-    side's report (its outlet and day), so no closeness to the question is asked."""
-    cands = scoring.candidates(passages)
-    weights = scoring.term_weights(question, [c.stems for c in cands])
-    ranked = scoring.rank(question, cands, passages, weights)
-    if terms:  # a side that is not an outlet: its sentences name it
-        ranked = [s for s in ranked if _names(s, terms)] or ranked
-    out: list[Scored] = []
+def abstention(request: FormRequest, found: Analysis) -> Answer:
+    """The articles don't cover the question: say so, offering the closest passages as related
+    reading (as the factoid path does)."""
+    used: list[Used] = []
     stories: set[str] = set()
-    for s in ranked:
-        if s.passage.story_id in stories or not (identified or _relevant(s)):
+    for s in found.ranked:
+        if s.passage.story_id not in stories and len(used) < 2:
+            stories.add(s.passage.story_id)
+            used.append(Used(s.passage, s.span, s.score))
+    related, _ = build_citations(used)
+    return Answer(
+        question=request.question,
+        answer=ABSTENTION,
+        abstained=True,
+        kind=request.kind,
+        confidence=round(found.probability, 3),
+        related=related,
+        standalone_question=request.rewritten,
+    )
+
+
+def flag_conflicts(answer: Answer, found: Analysis, picks: Sequence[Pick]) -> Answer:
+    """A line that another copy of its story gives with another value (a round's number, a
+    date, a figure) is flagged as the factoid path flags it: the other copy's sentence follows
+    the line, cited on its own, and both versions are listed in `conflicts`."""
+    pool = found.ranked[:12]
+    for k, pick in enumerate(picks):
+        others = [
+            s
+            for s in pool
+            if s.passage.story_id == pick.passage.story_id
+            and s.passage.article_id != pick.passage.article_id
+        ]
+        sentences = [pick.text, *(s.text for s in others)]
+        outlets = frozenset(
+            w
+            for p in [pick.passage, *(s.passage for s in others)]
+            for w in (p.outlet or "").replace("/", " ").split()
+        )
+        hit = find_conflict(
+            sentences,
+            [pick.passage.article_id, *(s.passage.article_id for s in others)],
+            [pick.passage.story_id] * len(sentences),
+            found.question.expects,
+            outlets,
+        )
+        if hit is None or hit[0] != 0 or hit[2].kind != "conflict":
             continue
-        stories.add(s.passage.story_id)
-        out.append(s)
-    return out
-
-
-def _relevant(s: Scored) -> bool:
-    """Close in meaning to the side's clause, or holding some of its words."""
-    return s.semantic >= MIN_SEMANTIC or s.coverage >= MIN_COVERAGE
-
-
-def _names(s: Scored, terms: frozenset[str]) -> bool:
-    """Does the sentence (or its passage's title) hold one of the side's words? Prefixes count,
-    so 'Russia' names the 'Russian' side."""
-    held = {stem(w) for w in words(f"{s.text} {s.passage.title}")}
-    return any(t in held or any(h[:5] == t[:5] for h in held if len(t) >= 5) for t in terms)
+        other = others[hit[1] - 1]
+        n = len(answer.citations) + 1
+        (cited,), _ = build_citations([Used(other.passage, other.span, other.score)])
+        mine, theirs = hit[2].versions
+        line = AnswerLine(
+            text=normalise_space(other.text), n=[n], date=answer.lines[k].date, label="Another copy"
+        )
+        lines = [*answer.lines[: k + 1], line, *answer.lines[k + 1 :]]
+        head = answer.answer.split("\n", 1)[0]
+        conflict = Conflict(
+            about=answer.question,
+            versions=[
+                ConflictVersion(value=mine.value, n=answer.lines[k].n[0]),
+                ConflictVersion(value=theirs.value, n=n),
+            ],
+        )
+        return answer.model_copy(
+            update={
+                "answer": compose_text(head, lines),
+                "lines": lines,
+                "citations": [*answer.citations, cited.model_copy(update={"n": n})],
+                "conflicts": [conflict],
+            }
+        )
+    return answer

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.answer.citations import normalise_space
 from bot.answer.forms.base import FormRequest, compose_text
-from bot.answer.forms.evidence import (
+from bot.answer.forms.side_evidence import (
     SourceIndex,
     also_reported,
     cite,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.answer.citations import Used, build_citations, normalise_space
 from bot.answer.forms.base import FormRequest
 from bot.answer.forms.compare import side_by_side
-from bot.answer.forms.evidence import SourceIndex, gather, sides_of
+from bot.answer.forms.side_evidence import SourceIndex, gather, sides_of
 from bot.models import Answer
 
 NO_VERDICT = "No yes/no verdict without an LLM; this is what the articles say."
