@@ -55,3 +55,11 @@ def test_sides_that_are_not_outlets():
     first, then = entity_sides("which came first, the rate rise or the bank collapse?")
     assert (first.label, then.label) == ("rate rise", "bank collapse")
     assert entity_sides("who won the derby?") == []
+
+
+def test_a_time_or_a_phrase_is_not_a_side():
+    assert entity_sides("was the new mini launched before 2002?") == []
+    assert entity_sides("did air china start trading before christmas") == []
+    assert entity_sides("how does shell's deal compare in size with exxon's?") == []
+    event, later = entity_sides("did the strike start before the 2014 merger?")
+    assert (event.label, later.label) == ("strike", "2014 merger")

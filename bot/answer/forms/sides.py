@@ -120,6 +120,17 @@ _PAIRS = (
 )
 
 
+# What the side patterns catch that is no side: a time ("2002", "christmas", "the summer") or a
+# phrase opening with a preposition ("in size").
+_NOT_A_SIDE = re.compile(
+    r"(?:the\s+)?(?:(?:early|late|mid|end of|start of|the end of|the start of)\s+)?"
+    r"(?:(?:\w+\s+)?(?:19|20)\d\d|christmas|new year|easter|summer|winter|spring|autumn|"
+    r"the weekend|the holidays|(?:" + "|".join(_MONTHS) + r")(?:\s+\d{1,2})?)\s*$"
+    r"|(?:in|on|at|of|for|with|to|by|from|about)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Side:
     """One side of a comparison: what to call it, what to search for, where."""
@@ -200,6 +211,8 @@ def entity_sides(question: str) -> list[Side]:
         if m is None:
             continue
         a, b = (m.group(g).strip(" ,'\"") for g in ("a", "b"))
+        if _NOT_A_SIDE.match(a) or _NOT_A_SIDE.match(b):
+            continue  # "before 2002", "compare in size with ...": a time or a phrase, no side
         terms_a, terms_b = frozenset(content_terms(a)), frozenset(content_terms(b))
         if not terms_a or not terms_b or terms_a == terms_b:
             continue

@@ -31,8 +31,8 @@ class Temporal:
         self._index = index
 
     def compose(self, request: FormRequest) -> Answer | None:
-        """Both (or all) sides' passages in date order; None with fewer than two sides or
-        no evidence at all."""
+        """Both (or all) sides' passages in date order; None with fewer than two sides, or
+        fewer than two with dated evidence."""
         sides = sides_of(self._index, request.standalone)
         if len(sides) < 2:
             return None
@@ -42,6 +42,8 @@ class Temporal:
         extra = also_reported(request.found, evidence, ALSO_RATIO, ALSO_MOST)
         citations, numbers, more = cite(evidence, extra)
         own = _in_date_order([line(e, n) for e, n in zip(evidence, numbers, strict=True)])
+        if sum(1 for ln in own if ln.n and ln.date) < 2:
+            return None  # undated articles cannot be put in order: the factoid answer instead
         head = order_sentence(own)
         # Another dated report on the same matter, from a story no side cites, joins the
         # timeline (reporting between the two, or after them).
