@@ -12,6 +12,7 @@ reports held-out figures; this script reports the packaged model's figures.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import os
@@ -84,16 +85,36 @@ def load_runs(name: str, work: Path) -> list[dict[str, Any]]:
 
 
 def packaged_decisions(rows: list[dict[str, Any]]) -> list[bool]:
-    """Answer or not, as the packaged calibration decides on the saved probabilities."""
+    """Answer or not, as the packaged calibration decides on the saved probabilities; a side by
+    side or before/after answer was decided by its form and stands as given."""
     from bot.answer.calibration import default_calibration
 
     model = default_calibration()
-    return [not refused_by_rule(r) and model.answers(r["signals"]) for r in rows]
+    return [
+        form_decided(r) or (not refused_by_rule(r) and model.answers(r["signals"])) for r in rows
+    ]
 
 
 def refused_by_rule(row: dict[str, Any]) -> bool:
     """Refused whatever the calibration: by the factoid path's rules or by a shaped form."""
     return bool(row["forced"] or row.get("form_refused", False))
+
+
+# Forms that decide for themselves whether the articles say something on each side (side by
+# side, before/after): their shaped answers stand as given, not re-gated by the calibration.
+SELF_DECIDED = frozenset({"comparison", "temporal", "yesno"})
+
+
+def form_decided(row: dict[str, Any]) -> bool:
+    """A shaped side-by-side or before/after answer, which its form decided to give."""
+    answer = row["answer"]
+    return bool(answer.get("lines")) and answer.get("kind") in SELF_DECIDED
+
+
+def half(question: str) -> str:
+    """'fit' or 'report': a fixed split of questions by hash, so that what the answer forms
+    were tuned on (fit) is reported apart from what they were not (report)."""
+    return "fit" if int(hashlib.sha256(question.encode()).hexdigest(), 16) % 2 == 0 else "report"
 
 
 def contains_gold(row: dict[str, Any]) -> bool:
@@ -119,6 +140,11 @@ def table(
         "refused_unanswerable": _rate(sum(not a for _, a in neg), len(neg)),
         "p50_ms": round(statistics.median(r["ms"] for r in rows), 1) if rows else None,
     }
+    # Latency by path: plain (factoid path) answers and shaped ones (forms search again).
+    for path, shaped in (("plain", False), ("shaped", True)):
+        ms = [r["ms"] for r in rows if bool(r["answer"].get("lines")) == shaped]
+        fig[f"p50_ms_{path}"] = round(statistics.median(ms), 1) if ms else None
+        fig[f"n_{path}"] = len(ms)
     answered_pos = [r for r, a in pos if a]
     if any(r["sources"] for r in answered_pos):
         fig["source_hit"] = _rate(
@@ -173,6 +199,12 @@ def multihop_scores(
     }
     for t in ("comparison_query", "temporal_query"):
         out[f"{t.split('_')[0]}_q_all"] = _rate(s[t]["q_all"], s[t]["with_facts"])
+        for part in ("fit", "report"):
+            rs = [
+                r for r in scored if r["type"] == t and r["facts"] and half(r["question"]) == part
+            ]
+            whole = sum(r["facts_quoted"] == r["facts"] for r in rs)
+            out[f"{t.split('_')[0]}_q_all_{part}"] = _rate(whole, len(rs))
     return out
 
 

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import devsets
 from _common import PROJECT_DIR, pyplot, save_figure
-from answer_dev import load_runs, multihop_scores, refused_by_rule, table
+from answer_dev import form_decided, load_runs, multihop_scores, refused_by_rule, table
 
 from bot.answer.calibration import Calibration, fit, save
 
@@ -141,7 +141,8 @@ def report(rows: list[dict[str, Any]], answered: list[bool], label: str) -> dict
         if not idx:
             continue
         sub = [rows[i] for i in idx]
-        dec = [answered[i] for i in idx]
+        # A side by side or before/after answer was decided by its form, not the calibration.
+        dec = [answered[i] or form_decided(rows[i]) for i in idx]
         fig = table(name, sub, dec)
         if name == "multihop":
             fig.update(multihop_scores(sub, dec))

@@ -149,12 +149,15 @@ class NewsIndex:
         until: date | None = None,
         per_story: int = 2,
         novelty: float = 0.3,
+        outlets: Sequence[str] | None = None,
     ) -> list[Passage]:
         """Passages for a question; dates named in the question narrow the search.
 
         The index embeds the question itself. At most `per_story` passages of one story, each
         adding more than `novelty` (a share of its words) to those already chosen; each passage
         carries the cosine of every sentence to the question (`sentence_similarity`).
+        `outlets`: search only the articles of these outlets (names as `named_outlets` gives
+        them, matched case-folded); an outlet the index does not hold has no passages.
         """
         dates: DateFilter | None = None
         if since or until:
@@ -166,6 +169,7 @@ class NewsIndex:
             "dates": dates,
             "per_story": per_story,
             "novelty": novelty,
+            "outlets": outlets,
         }
         with reaching(self.location):
             try:
@@ -178,6 +182,15 @@ class NewsIndex:
                 log.info("embedded store changed by another process (%s); reopening", exc)
                 self._reopen()
                 return self.retriever.search(question, **kwargs)
+
+    def named_outlets(self, text: str) -> list[str]:
+        """Outlets of the indexed articles that `text` names, in order of first mention.
+
+        >>> news.named_outlets("did techcrunch and the verge agree?")  # doctest: +SKIP
+        ['TechCrunch', 'The Verge']
+        """
+        with reaching(self.location):
+            return self.retriever.snapshot().named_outlets(text)
 
     def _reopen(self) -> None:
         self._client = reopen_embedded(self._client, self.config.home)

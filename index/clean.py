@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from index import metadata
 
 # Bump whenever the output of clean_article changes: it is part of the Chroma collection name.
-CLEANER_VERSION = "2"  # 2: bylines and credit lines, photo captions, subscribe lines
+CLEANER_VERSION = "3"  # 2: bylines and credit lines, photo captions, subscribe lines; 3: credit
+# lines under a headline that reads as a sentence ("Devices are on sale."), "By X at Place" bylines
 
 # A line that is exactly one of these starts the page's trailing block (related stories, lists).
 _TRAILING_MARKERS = frozenset(
@@ -87,6 +88,11 @@ def clean_article(raw: str) -> CleanedArticle:
     body = [line for line in lines[start:] if _keep(line, removed, header=False, latin=latin)]
     body = _drop_trailing_headlines(body, removed)
 
+    # Credit lines right under the first sentence-like line (a headline ending in "." or "?")
+    # still describe the article.
+    head = start + 1
+    while head < min(len(lines), metadata.HEAD_LINES) and metadata.is_metadata(lines[head]):
+        head += 1
     found = metadata.find_title(header)
     paragraphs = [found] if found else []
     placed = False
@@ -104,10 +110,10 @@ def clean_article(raw: str) -> CleanedArticle:
     return CleanedArticle(
         text="\n\n".join(paragraphs),
         title=found or metadata.title_from_text(paragraphs[0] if paragraphs else ""),
-        published=metadata.find_published(lines[: start + 1]),
-        outlet=metadata.find_outlet(lines[: start + 1]),
+        published=metadata.find_published(lines[:head]),
+        outlet=metadata.find_outlet(lines[:head]),
         removed=tuple(removed),
-        author=metadata.find_author(lines[: start + 1]),
+        author=metadata.find_author(lines[:head]),
     )
 
 

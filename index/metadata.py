@@ -71,6 +71,7 @@ class Byline:
 
 
 _BY_RE = re.compile(r"^(?:by|words by|written by|reporting by)\s+(?P<who>[^|•·]{2,80})$", re.I)
+_AT_PLACE_RE = re.compile(r"\s+(?:at|in)\s+[A-Z][\w'’.\- ]*$")
 _NAME_WORD_RE = re.compile(r"^(?:[A-Z][\w'’.\-]*|and|&|de|van|von|al|bin|la)$")
 
 
@@ -85,8 +86,10 @@ def parse_byline(line: str) -> Byline | None:
     published = None
     for part in parts:
         by = _BY_RE.match(part)
-        if by and author is None and _looks_like_names(by.group("who")):
-            author = by.group("who").strip()
+        # "By Barney Ronay at Old Trafford": the place the reporter writes from is not a name.
+        who = _AT_PLACE_RE.sub("", by.group("who")) if by else ""
+        if by and author is None and _looks_like_names(who):
+            author = who.strip()
             continue
         meta = parse_meta_line(part)
         if meta is not None and not meta.rest and published is None:

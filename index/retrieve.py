@@ -79,18 +79,25 @@ class Retriever:
         dates: DateFilter | None = None,
         per_story: int = 2,
         novelty: float = NOVELTY,
+        outlets: Sequence[str] | None = None,
     ) -> list[Passage]:
-        """Top `k` passages for `question`: dense + BM25, fused, at most one (or a novel 2nd) per story."""
+        """Top `k` passages for `question`: dense + BM25, fused, at most one (or a novel 2nd) per
+        story; only articles of `outlets` when given (none of them indexed: no passages)."""
         snap = self.snapshot()
         if not snap.by_article:
             return []
         if dates is not None and dates.include_undated and not snap.has_dates():
             dates = None  # a guessed filter on an undated archive would only hide things
+        only: list[str] | None = None
+        if outlets is not None:
+            only = snap.articles_of(list(outlets))
+            if not only:
+                return []
         vector = self._embedder.embed_query(question)
-        dense = self._dense(vector, dates, snap)
-        lexical = self._lexical(question, dates, snap)
+        dense = self._dense(vector, dates, snap, only)
+        lexical = self._lexical(question, dates, snap, set(only) if only is not None else None)
         rankings = [list(dense), [cid for cid, _ in lexical]]
-        named = snap.outlet_articles(question)
+        named = snap.outlet_articles(question) if only is None else []
         if named:  # outlets the question names are favoured: their own best hits join the vote
             own_dense = self._dense(vector, dates, snap, named)
             own_lexical = self._lexical(question, dates, snap, set(named))
@@ -136,6 +143,8 @@ class Retriever:
     ) -> dict[str, tuple[str, dict[str, Any], float]]:
         wanted = POOL * (3 if dates is not None and dates.active else 1)
         n = max(1, min(wanted, snap.chunk_count))
+        if articles is not None:
+            n = max(1, min(n, sum(_chunks(snap, a) for a in articles)))
         out: dict[str, tuple[str, dict[str, Any], float]] = {}
         for cid, text, meta, similarity in self._cols.nearest_chunks(vector, n, articles):
             if dates is not None and not dates.accepts(
@@ -244,6 +253,11 @@ def _stored_similarity(packed: str, vector: np.ndarray) -> tuple[float, ...]:
     if vectors is None or not len(vectors):
         return ()
     return tuple(round(float(x), 4) for x in vectors @ vector)
+
+
+def _chunks(snap: Snapshot, article: str) -> int:
+    metas = snap.by_article.get(article)
+    return int(metas[0].get("chunks") or 1) if metas else 0
 
 
 def _novelty(words: set[str], seen: set[str]) -> float:

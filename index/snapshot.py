@@ -28,6 +28,7 @@ class Snapshot:
     by_story: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     effective_day: dict[str, int] = field(default_factory=dict)
     by_outlet: dict[str, list[str]] = field(default_factory=dict)  # folded outlet name -> articles
+    outlet_names: dict[str, str] = field(default_factory=dict)  # folded -> as first written
     lexical: LexicalIndex | None = None
     chunk_count: int = 0
 
@@ -43,6 +44,7 @@ class Snapshot:
             name = " ".join(_WORDS.findall(str(metas[0].get("outlet") or "").casefold()))
             if len(name.replace(" ", "")) >= 3:
                 snap.by_outlet.setdefault(name, []).append(article)
+                snap.outlet_names.setdefault(name, str(metas[0].get("outlet")))
         snap.chunk_count = sum(
             int(metas[0].get("chunks") or 0) for metas in snap.by_article.values()
         )
@@ -58,8 +60,36 @@ class Snapshot:
     def outlet_articles(self, question: str) -> list[str]:
         """Articles of the outlets a question names ("according to The Verge", "TechCrunch
         reported"): whole words, case-folded; outlets of fewer than 3 letters never match."""
-        folded = f" {' '.join(_WORDS.findall(question.casefold()))} "
-        return [a for name, arts in self.by_outlet.items() if f" {name} " in folded for a in arts]
+        return [a for name in self._named(question) for a in self.by_outlet[name]]
+
+    def named_outlets(self, text: str) -> list[str]:
+        """The outlets a text names, as the articles write them, in order of first mention; a
+        name inside a longer one ("The Age" in "The Age of AI Weekly") counts only as the longer.
+
+        >>> snap = Snapshot("g", by_outlet={"the verge": ["a"]}, outlet_names={"the verge": "The Verge"})
+        >>> snap.named_outlets("did the verge say so?")
+        ['The Verge']
+        """
+        return [self.outlet_names.get(name, name) for name in self._named(text)]
+
+    def articles_of(self, outlets: list[str]) -> list[str]:
+        """Articles of these outlets (names matched case-folded, whole words)."""
+        wanted = {" ".join(_WORDS.findall(o.casefold())) for o in outlets}
+        return [a for name in wanted for a in self.by_outlet.get(name, [])]
+
+    def _named(self, text: str) -> list[str]:
+        folded = f" {' '.join(_WORDS.findall(text.casefold()))} "
+        spans: list[tuple[int, int, str]] = []
+        for name in self.by_outlet:
+            at = folded.find(f" {name} ")
+            if at >= 0:
+                spans.append((at, at + len(name) + 2, name))
+        spans.sort(key=lambda s: (s[0], -s[1]))
+        kept: list[tuple[int, int, str]] = []
+        for span in spans:
+            if not any(k[0] <= span[0] and span[1] <= k[1] for k in kept):
+                kept.append(span)
+        return [name for _, _, name in kept]
 
     def has_dates(self) -> bool:
         """Does any visible article have a date?"""

@@ -322,3 +322,28 @@ def test_bbc_articles_survive_cleaning() -> None:
         total += len("".join(raw.split()))
     assert len(records) == 50
     assert kept / total >= 0.98
+
+
+def test_a_credit_line_under_a_headline_that_reads_as_a_sentence_is_read() -> None:
+    raw = "\n\n".join(
+        [
+            "Some of our favorite devices are on sale for Black Friday.",
+            "By Barbara Krasnoff | The Verge | Published 2023-11-24",
+            *BODY,
+        ]
+    )
+    article = clean_article(raw)
+    assert (article.outlet, article.published) == ("The Verge", datetime.date(2023, 11, 24))
+    assert "Krasnoff" not in article.text
+
+
+def test_a_byline_with_the_place_the_reporter_writes_from_names_the_outlet() -> None:
+    raw = "\n\n".join(
+        [
+            "United stand up and die",
+            "By Barney Ronay at Old Trafford | The Guardian | Published 2023-12-12",
+            *BODY,
+        ]
+    )
+    article = clean_article(raw)
+    assert (article.outlet, article.author) == ("The Guardian", "Barney Ronay")

@@ -275,3 +275,55 @@ def test_an_outlet_named_in_the_question_is_favoured(embedder: Embedder, tmp_pat
     named = news.search("what did engadget report about holiday phone price cuts", k=2)
     assert "engadget.txt" in [p.source for p in named]
     assert next(p for p in named if p.source == "engadget.txt").outlet == "Engadget"
+
+
+@pytest.fixture(scope="module")
+def four_outlets(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> NewsIndex:
+    """Four outlets on one topic; Engadget's wording matches a price question least."""
+    root = tmp_path_factory.mktemp("outlets")
+    stories = {
+        "verge.txt": ("The Verge", "Phone makers cut prices for the holidays on most models."),
+        "wired.txt": (
+            "Wired",
+            "Holiday phone deals are here: prices fell on nearly every handset.",
+        ),
+        "cnet.txt": ("CNET", "The best holiday phone deals: big price cuts on flagship handsets."),
+        "engadget.txt": ("Engadget", "A quiet week for gadgets as a chip shortage eased."),
+        "engadget2.txt": ("Engadget", "Holiday sales: a tablet maker held its prices steady."),
+    }
+    files = [
+        (name, f"{outlet} story\n\nBy Jo Reed | {outlet} | Published 2023-11-2{i}\n\n{text}\n")
+        for i, (name, (outlet, text)) in enumerate(stories.items())
+    ]
+    news = NewsIndex(IndexConfig(home=root / "home"), embedder=embedder)
+    news.ingest([write_articles(root / "articles", files)])
+    return news
+
+
+def test_a_search_restricted_to_outlets_returns_only_their_articles(four_outlets: NewsIndex):
+    hits = four_outlets.search("holiday phone price cuts", k=5, outlets=["engadget"])
+    assert sorted(p.source for p in hits) == ["engadget.txt", "engadget2.txt"]
+    both = four_outlets.search("holiday phone price cuts", k=5, outlets=["Wired", "The Verge"])
+    assert {p.source for p in both} == {"wired.txt", "verge.txt"}
+    assert four_outlets.search("holiday phone price cuts", outlets=["Reuters"]) == []
+
+
+def test_named_outlets_come_in_order_of_mention_as_the_articles_write_them(
+    four_outlets: NewsIndex,
+):
+    question = "did wired say the same as engadget, and what did cnet add?"
+    assert four_outlets.named_outlets(question) == ["Wired", "Engadget", "CNET"]
+    assert four_outlets.named_outlets("what did the bbc say?") == []
+
+
+def test_an_outlet_named_inside_a_longer_outlet_name_counts_as_the_longer():
+    from index.snapshot import Snapshot
+
+    snap = Snapshot(
+        "g",
+        by_outlet={"the age": ["a1"], "the age of ai": ["b1"], "wired": ["w1"]},
+        outlet_names={"the age": "The Age", "the age of ai": "The Age of AI", "wired": "WIRED"},
+    )
+    assert snap.named_outlets("wired and The Age of AI") == ["WIRED", "The Age of AI"]
+    assert snap.outlet_articles("wired and The Age of AI") == ["w1", "b1"]
+    assert snap.named_outlets("the age, then the age of ai") == ["The Age", "The Age of AI"]

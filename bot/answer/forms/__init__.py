@@ -12,9 +12,13 @@ from collections.abc import Callable
 
 from bot.answer.analysis import Analysis, PassageSource
 from bot.answer.forms.base import Form, FormRequest, compose_text
+from bot.answer.forms.compare import Comparison
 from bot.answer.forms.latest import LatestForm
+from bot.answer.forms.side_evidence import SourceIndex
 from bot.answer.forms.speech import SpeechForm
+from bot.answer.forms.temporal import Temporal
 from bot.answer.forms.timeline import TimelineForm
+from bot.answer.forms.yesno import YesNo
 
 __all__ = ["Form", "FormRequest", "compose_text", "default_forms"]
 
@@ -24,8 +28,15 @@ def default_forms(
 ) -> dict[str, Form]:
     """The forms the default answerer uses, by question kind (see `bot.answer.kinds`);
     `analyse`: the answerer's analysis, for a form that re-reads the question's topic."""
-    return {
+    forms: dict[str, Form] = {
         "overview": TimelineForm(index),
         "latest": LatestForm(index, analyse),
         "quote": SpeechForm(index),
     }
+    if isinstance(index, SourceIndex):  # side by side needs a search per outlet
+        forms |= {
+            "comparison": Comparison(index),
+            "temporal": Temporal(index),
+            "yesno": YesNo(index),
+        }
+    return forms
