@@ -73,13 +73,16 @@ CHUNKER_VERSION = "3"  # 3: per-sentence vectors in chunk metadata
 
 
 class _LoadOnUse:
-    """Stands in for an object built on first attribute access."""
+    """Stands in for an object built on first attribute access (once)."""
 
     def __init__(self, build: Callable[[], Any]) -> None:
         self._build = build
+        self._built: Any = None
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._build(), name)
+        if self._built is None:
+            self._built = self._build()
+        return getattr(self._built, name)
 
 
 class NewsIndex:
@@ -244,12 +247,13 @@ class NewsIndex:
         web = self._web_session() if any(is_web_url(str(p)) for p in paths) else None
         try:
             ingestor = Ingestor(
-                self.collections(create=True),
+                cast("Collections", _LoadOnUse(lambda: self.collections(create=True))),
                 self._ingest_embedder(),
                 chunk_tokens=self.config.chunk_tokens,
                 chunk_overlap=self.config.chunk_overlap,
                 max_file_bytes=self.config.max_file_bytes,
                 records_cache=self.catalog_path,
+                trust_sealed=self._owns_store,
                 web=web,
             )
             with reaching(self.location):
@@ -260,6 +264,12 @@ class NewsIndex:
             lock.release()
             if web is not None:
                 web.close()
+
+    @property
+    def _owns_store(self) -> bool:
+        """An embedded store this index opened itself: only newsbot's ingests write to it,
+        one at a time (the ingest lock), so their saved records can stand for it."""
+        return not self.config.chroma_url and self._injected_client is None
 
     def _web_session(self) -> WebSession:
         """A fetcher and this collection's per-URL state (validators, feed items)."""
@@ -278,8 +288,8 @@ class NewsIndex:
 
         if self._embedder is None:  # an injected embedder encodes the questions itself
             ensure_encoder_graph(self.config.embed_model, self.models_dir)
-        cols = self.collections()
-        LexicalWriter(cols, self.lexical_dir / cols.name).update(catalog, generation)
+        cols = cast("Collections", _LoadOnUse(self.collections))  # only if the index is behind
+        LexicalWriter(cols, self.lexical_dir / self.collection_name).update(catalog, generation)
 
     def _ingest_embedder(self) -> Embedder:
         """The model, loaded on its first use: an ingest with nothing new (an unchanged feed,

@@ -162,6 +162,10 @@ class _OnnxRuntime:
     spinning, so a busy machine is not slowed further."""
 
     def __init__(self, graph_file: Path, *, streams: int = 1) -> None:
+        # onnxruntime 1.2x+ records usage telemetry in a SQLite file under ~/.cache at import,
+        # with synced writes (0.4 s of a cold `newsbot ask` under I/O load here). newsbot runs
+        # offline and turns Chroma's telemetry off too; a user's own setting wins.
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         import onnxruntime as ort
 
         options = ort.SessionOptions()
