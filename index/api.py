@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -110,9 +111,30 @@ class NewsIndex:
         if self._embedder is not None:
             return self._embedder
         self.collections()  # "run newsbot ingest" comes before any model work
+        return self._load_query_embedder()
+
+    def _load_query_embedder(self) -> Embedder:
         from index.embed import make_query_embedder
 
         return make_query_embedder(self.config.embed_model, self.models_dir)
+
+    def _open_for_questions(self) -> tuple[Collections, Embedder]:
+        """The store and the question encoder, opened side by side when the encoder's graph is
+        built: onnxruntime sets its session up outside the GIL while chromadb imports and
+        starts, which takes most of a cold `newsbot ask` (bench/cold_ask.py)."""
+        from index.embed import encoder_graph_built
+
+        if (
+            self._embedder is not None
+            or "query_embedder" in self.__dict__
+            or not encoder_graph_built(self.config.embed_model, self.models_dir)
+        ):
+            return self.collections(), self.query_embedder
+        with ThreadPoolExecutor(1, thread_name_prefix="newsbot-encoder") as pool:
+            loading = pool.submit(self._load_query_embedder)
+            cols = self.collections()  # IndexNotBuiltError: the encoder is dropped unused
+            self.__dict__["query_embedder"] = loading.result()
+        return cols, self.query_embedder
 
     @property
     def models_dir(self) -> Path:
@@ -125,9 +147,10 @@ class NewsIndex:
         if self._retriever is None:
             from index.retrieve import Retriever
 
+            cols, embedder = self._open_for_questions()
             self._retriever = Retriever(
-                self.collections(),
-                self.query_embedder,
+                cols,
+                embedder,
                 lexical_dir=self.lexical_dir,
                 catalog_path=self.catalog_path,
             )
