@@ -15,8 +15,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from filelock import FileLock, Timeout
-
 from index.clean import CLEANER_VERSION
 from index.config import IndexConfig
 from index.datefilter import DateFilter, filter_from_question
@@ -256,6 +254,8 @@ class NewsIndex:
     ) -> IngestReport:
         """Add/update/prune articles of files, folders and http(s) URLs (feeds, sitemaps,
         pages); one ingest per index at a time."""
+        from filelock import FileLock, Timeout  # here: questions never take the lock
+
         lock_dir = self.config.home / "locks"
         lock_dir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(lock_dir / f"{self.collection_name}.lock"))
