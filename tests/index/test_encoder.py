@@ -207,6 +207,7 @@ def test_the_encoder_leaves_no_onnxruntime_telemetry(graph: Path, tmp_path: Path
         k: v for k, v in os.environ.items() if k not in {"ORT_DISABLE_TELEMETRY", "XDG_CACHE_HOME"}
     }
     env["HOME"] = str(tmp_path)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])  # this checkout
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env
     )
