@@ -33,6 +33,7 @@ from index.embed import (
     packaged_minilm_path,
 )
 from index.encoder import GraphEmbedder
+from index.errors import IndexNotBuiltError
 from index.probe import ENCODERS, build, installed
 from tests.fakes.articles import CHESS, write_articles
 from tests.index.parity_texts import LATE_SPANS, LATE_TEXTS, LONG, TEXTS
@@ -214,6 +215,22 @@ def test_the_encoder_leaves_no_onnxruntime_telemetry(graph: Path, tmp_path: Path
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "(384,)"
     assert not (tmp_path / ".cache").exists()
+
+
+def test_no_index_is_a_clear_error_while_the_encoder_opens_beside_the_store(
+    graph: Path, tmp_path: Path
+):
+    """With the graph built, a question opens the encoder on a thread while the store opens;
+    an index never built still says so, and the encoder is dropped."""
+    models = tmp_path / "home" / "models"
+    target = graph_file_for(packaged_minilm_path(), models)
+    models.mkdir(parents=True)
+    shutil.copy(weights_file_for(graph), weights_file_for(target))
+    shutil.copy(graph, target)
+    news = NewsIndex(IndexConfig(home=tmp_path / "home"))
+    with pytest.raises(IndexNotBuiltError):
+        news.search("Who won the chess championship?")
+    assert "query_embedder" not in news.__dict__
 
 
 def test_other_models_fall_back_to_sentence_transformers(tmp_path: Path):
