@@ -34,6 +34,7 @@ from index.sources.args import check_local, is_web_url
 from index.store import (
     Collections,
     collection_name,
+    embedded_store_exists,
     is_store_error,
     open_client,
     reaching,
@@ -290,9 +291,14 @@ class NewsIndex:
 
     @property
     def _owns_store(self) -> bool:
-        """An embedded store this index opened itself: only newsbot's ingests write to it,
-        one at a time (the ingest lock), so their saved records can stand for it."""
-        return not self.config.chroma_url and self._injected_client is None
+        """An embedded store this index opens itself, and it is there: only newsbot's ingests
+        write to it, one at a time (the ingest lock), so their saved records can stand for it
+        (a store deleted by hand is not stood for)."""
+        return (
+            not self.config.chroma_url
+            and self._injected_client is None
+            and embedded_store_exists(self.config.home)
+        )
 
     def _web_session(self) -> WebSession:
         """A fetcher and this collection's per-URL state (validators, feed items)."""

@@ -175,8 +175,10 @@ class Ingestor:
             local = [Path(p) for p, o in zip(paths, sources.outcomes, strict=True) if not o.web]
             self._prune(local, found, records, report)
         report.stories = len({m.get("story_id") for m in records.complete().values()})
-        unwritten = sealed is not None and not self._dirty
-        generation = sealed[1] if sealed is not None and unwritten else self._cols.generation()
+        if sealed is not None and not self._dirty:
+            generation = sealed[1]  # nothing written: the store was not even opened
+        else:
+            generation = self._cols.generation()
         changed = bool(report.changed or owed or not generation)
         if changed:
             generation = self._cols.bump_generation()

@@ -15,6 +15,7 @@ from index.config import IndexConfig
 from index.lexical import LexicalIndex
 from index.store import Collections
 from tests.fakes.articles import BRIDGE, CHESS, ORCHARD, write_articles
+from tests.fakes.store import release_store
 
 
 def _refuse(self: Collections) -> dict:
@@ -208,3 +209,16 @@ def test_an_unchanged_ingest_opens_neither_store_nor_lexical_index(
     assert NewsIndex(config, embedder=embedder).ingest([folder]).added == ["orchard.md"]
     hits = NewsIndex(config, embedder=embedder).search("How much of the blossom did frost kill?")
     assert hits[0].source == "orchard.md"
+
+
+def test_saved_records_do_not_stand_for_a_store_deleted_by_hand(embedder, tmp_path: Path):
+    config = IndexConfig(home=tmp_path / "home")
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("chess.txt", CHESS)])
+    NewsIndex(config, embedder=embedder).ingest([folder])
+    release_store(config.home)
+    shutil.rmtree(config.home / "chroma")  # "nothing under NEWSBOT_HOME is precious"
+
+    report = NewsIndex(config, embedder=embedder).ingest([folder])
+    assert sorted(report.added) == ["bridge.txt", "chess.txt"]
+    hits = NewsIndex(config, embedder=embedder).search("Who won the chess championship?")
+    assert hits[0].source == "chess.txt"
