@@ -12,8 +12,6 @@ from typing import Annotated
 import typer
 
 from bot.context import AppContext
-from bot.conversation import Conversation
-from bot.evaluate import evaluate, load_qa
 from bot.models import Answer
 from bot.render import render_passages, render_text
 
@@ -74,6 +72,8 @@ def ask(
 
 def chat(ctx: typer.Context) -> None:
     """Interactive chat with follow-up questions."""
+    from bot.conversation import Conversation  # here: `ask` starts faster without it
+
     app_ctx: AppContext = ctx.obj
     answerer = app_ctx.answerer
     conversation = Conversation(answerer)
@@ -119,6 +119,8 @@ def eval_command(
     ] = False,
 ) -> None:
     """Answer accuracy, source accuracy, verbatim quotes, abstention, latency."""
+    from bot.evaluate import evaluate, load_qa  # here: `ask` starts faster without it
+
     app_ctx: AppContext = ctx.obj
     if not qa_file.exists():
         raise FileNotFoundError(f"{qa_file}: no such file")

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
-
-from filelock import FileLock, Timeout
 
 from index.clean import CLEANER_VERSION
 from index.config import IndexConfig
@@ -35,6 +34,7 @@ from index.sources.args import check_local, is_web_url
 from index.store import (
     Collections,
     collection_name,
+    embedded_store_exists,
     is_store_error,
     open_client,
     reaching,
@@ -73,13 +73,16 @@ CHUNKER_VERSION = "3"  # 3: per-sentence vectors in chunk metadata
 
 
 class _LoadOnUse:
-    """Stands in for an object built on first attribute access."""
+    """Stands in for an object built on first attribute access (once)."""
 
     def __init__(self, build: Callable[[], Any]) -> None:
         self._build = build
+        self._built: Any = None
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._build(), name)
+        if self._built is None:
+            self._built = self._build()
+        return getattr(self._built, name)
 
 
 class NewsIndex:
@@ -107,9 +110,30 @@ class NewsIndex:
         if self._embedder is not None:
             return self._embedder
         self.collections()  # "run newsbot ingest" comes before any model work
+        return self._load_query_embedder()
+
+    def _load_query_embedder(self) -> Embedder:
         from index.embed import make_query_embedder
 
         return make_query_embedder(self.config.embed_model, self.models_dir)
+
+    def _open_for_questions(self) -> tuple[Collections, Embedder]:
+        """The store and the question encoder, opened side by side when the encoder's graph is
+        built: onnxruntime sets its session up outside the GIL while chromadb imports and
+        starts, which takes most of a cold `newsbot ask` (bench/cold_ask.py)."""
+        from index.embed import encoder_graph_built
+
+        if (
+            self._embedder is not None
+            or "query_embedder" in self.__dict__
+            or not encoder_graph_built(self.config.embed_model, self.models_dir)
+        ):
+            return self.collections(), self.query_embedder
+        with ThreadPoolExecutor(1, thread_name_prefix="newsbot-encoder") as pool:
+            loading = pool.submit(self._load_query_embedder)
+            cols = self.collections()  # IndexNotBuiltError: the encoder is dropped unused
+            self.__dict__["query_embedder"] = loading.result()
+        return cols, self.query_embedder
 
     @property
     def models_dir(self) -> Path:
@@ -122,9 +146,10 @@ class NewsIndex:
         if self._retriever is None:
             from index.retrieve import Retriever
 
+            cols, embedder = self._open_for_questions()
             self._retriever = Retriever(
-                self.collections(),
-                self.query_embedder,
+                cols,
+                embedder,
                 lexical_dir=self.lexical_dir,
                 catalog_path=self.catalog_path,
             )
@@ -243,6 +268,8 @@ class NewsIndex:
     ) -> IngestReport:
         """Add/update/prune articles of files, folders and http(s) URLs (feeds, sitemaps,
         pages); one ingest per index at a time."""
+        from filelock import FileLock, Timeout  # here: questions never take the lock
+
         lock_dir = self.config.home / "locks"
         lock_dir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(lock_dir / f"{self.collection_name}.lock"))
@@ -257,12 +284,13 @@ class NewsIndex:
         web = self._web_session() if any(is_web_url(str(p)) for p in paths) else None
         try:
             ingestor = Ingestor(
-                self.collections(create=True),
+                cast("Collections", _LoadOnUse(lambda: self.collections(create=True))),
                 self._ingest_embedder(),
                 chunk_tokens=self.config.chunk_tokens,
                 chunk_overlap=self.config.chunk_overlap,
                 max_file_bytes=self.config.max_file_bytes,
                 records_cache=self.catalog_path,
+                trust_sealed=self._owns_store,
                 web=web,
             )
             with reaching(self.location):
@@ -273,6 +301,17 @@ class NewsIndex:
             lock.release()
             if web is not None:
                 web.close()
+
+    @property
+    def _owns_store(self) -> bool:
+        """An embedded store this index opens itself, and it is there: only newsbot's ingests
+        write to it, one at a time (the ingest lock), so their saved records can stand for it
+        (a store deleted by hand is not stood for)."""
+        return (
+            not self.config.chroma_url
+            and self._injected_client is None
+            and embedded_store_exists(self.config.home)
+        )
 
     def _web_session(self) -> WebSession:
         """A fetcher and this collection's per-URL state (validators, feed items)."""
@@ -291,8 +330,8 @@ class NewsIndex:
 
         if self._embedder is None:  # an injected embedder encodes the questions itself
             ensure_encoder_graph(self.config.embed_model, self.models_dir)
-        cols = self.collections()
-        LexicalWriter(cols, self.lexical_dir / cols.name).update(catalog, generation)
+        cols = cast("Collections", _LoadOnUse(self.collections))  # only if the index is behind
+        LexicalWriter(cols, self.lexical_dir / self.collection_name).update(catalog, generation)
 
     def _ingest_embedder(self) -> Embedder:
         """The model, loaded on its first use: an ingest with nothing new (an unchanged feed,

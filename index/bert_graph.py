@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ import numpy as np
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 POOLED = "embedding"  # [batch, hidden]: mean of the token vectors, unit length
 TOKENS = "token_embeddings"  # [batch, seq, hidden]: the last layer, for sentence vectors
-GRAPH_VERSION = "1"  # bump when the graph changes: the file name carries it
+GRAPH_VERSION = "2"  # bump when the graph changes: the file name carries it (2: weights apart)
 _OPSET = 17  # LayerNormalization; onnxruntime and OpenVINO both read it
 
 
@@ -75,16 +76,40 @@ def graph_file_for(model_dir: Path, models_dir: Path) -> Path:
     return models_dir / f"{model_dir.name}-{digest}.onnx"
 
 
+def weights_file_for(graph_file: Path) -> Path:
+    """The graph's weights, kept beside it in their own file (ONNX external data)."""
+    return graph_file.with_suffix(".weights")
+
+
 def ensure_graph(model_dir: Path, models_dir: Path) -> Path:
-    """Build the graph file once; later calls (and other processes) reuse it."""
+    """Build the graph file once; later calls (and other processes) reuse it.
+
+    The weights go to their own file, which onnxruntime maps into memory instead of parsing
+    and copying 90 MB out of the graph: a question encoder's session opened in ~0.1 s of CPU
+    instead of ~0.25 s (`bench/cold_ask.py`).
+    """
     target = graph_file_for(model_dir, models_dir)
     if not target.exists():
         import onnx
 
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        onnx.save(build_graph(model_dir), str(tmp))
-        tmp.replace(target)  # atomic: a reader never sees half a file
+        weights = weights_file_for(target)
+        with tempfile.TemporaryDirectory(prefix=".graph-", dir=target.parent) as tmp:
+            staged = Path(tmp) / target.name
+            onnx.save(
+                build_graph(model_dir),
+                str(staged),
+                save_as_external_data=True,
+                all_tensors_to_one_file=True,
+                location=weights.name,
+                size_threshold=1024,
+            )
+            staged_weights = Path(tmp) / weights.name
+            os.chmod(staged_weights, staged.stat().st_mode & 0o777)  # onnx writes it 0600
+            # The weights first, then the graph naming them: a reader that finds the graph
+            # finds whole weights (each replace is atomic).
+            os.replace(staged_weights, weights)
+            os.replace(staged, target)
     return target
 
 

@@ -7,10 +7,17 @@ the Slack bot's first question after each ingest, and every ingest paid it. So t
 bumps the generation saves its catalog under `NEWSBOT_HOME/records/`, and the next reader or
 ingest loads it when the generation still matches, reading Chroma otherwise (a killed ingest,
 another machine's ingest against a shared Chroma server).
+
+With the embedded store, only newsbot's own ingests write, one at a time: a copy is "sealed"
+from the moment it is saved until an ingest is about to change the store (`unseal` leaves a
+marker beside it, which the next successful save removes). A sealed copy tells the next
+ingest what the store holds without opening Chroma at all, so re-polling unchanged sources
+costs neither the store nor the model (issue 14).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -85,23 +92,59 @@ class Catalog:
     @classmethod
     def load(cls, path: Path, generation: str) -> Catalog | None:
         """The catalog saved for `generation`, or None (absent, stale or unreadable)."""
+        saved = _read(path)
+        if saved is None or not generation or saved[1] != generation:
+            return None
+        return cls(saved[0])
+
+    @classmethod
+    def load_sealed(cls, path: Path) -> tuple[Catalog, str] | None:
+        """The saved catalog and its generation while no ingest has begun changing the store
+        since it was saved (see `unseal`); None otherwise."""
+        saved = None if _marker(path).exists() else _read(path)
+        if saved is None or not saved[1]:
+            return None
+        return cls(saved[0]), saved[1]
+
+    @staticmethod
+    def unseal(path: Path) -> None:
+        """Before an ingest's first change to the store: the saved copy may no longer be all
+        the store holds (a run killed from here on leaves the marker behind)."""
+        marker = _marker(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not generation or data.get("generation") != generation:
-            return None
-        records = data.get("records")
-        return cls(records) if isinstance(records, dict) else None
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError as exc:
+            log.warning("cannot mark the catalog at %s as changing: %s", path, exc)
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)  # no copy is better than one taken as sealed
 
     def save(self, path: Path, generation: str) -> None:
-        """Write atomically (a reader never sees half a file); a read-only data dir is only
-        logged."""
+        """Write atomically (a reader never sees half a file) and seal; a read-only data dir is
+        only logged."""
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         data = {"generation": generation, "records": self.records}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_text(json.dumps(data), encoding="utf-8")
             tmp.replace(path)
+            _marker(path).unlink(missing_ok=True)
         except OSError as exc:
             log.warning("cannot save the catalog to %s: %s", path, exc)
+
+
+def _read(path: Path) -> tuple[dict[str, Record], str] | None:
+    """Records and generation of a saved catalog; None if absent or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    records = data.get("records") if isinstance(data, dict) else None
+    if not isinstance(records, dict):
+        return None
+    return records, str(data.get("generation") or "")
+
+
+def _marker(path: Path) -> Path:
+    """Beside a saved catalog while an ingest may be changing the store."""
+    return path.with_name(f"{path.name}.changing")

@@ -246,6 +246,17 @@ def ensure_encoder_graph(name: str, models_dir: Path) -> Path | None:
     return ensure_graph(path, models_dir)
 
 
+def encoder_graph_built(name: str, models_dir: Path) -> bool:
+    """Is the model's encoder graph already in `models_dir` (nothing to build)?"""
+    from index.bert_graph import graph_file_for, supported
+
+    try:
+        path = Path(resolve_model_path(name))
+    except EmbeddingModelError:
+        return False
+    return path.is_dir() and supported(path) and graph_file_for(path, models_dir).exists()
+
+
 def describe_encoder(name: str, models_dir: Path, setting: str = "auto") -> dict[str, Any]:
     """What runs the model for ingest and for questions, loading nothing (for `stats`)."""
     from index.bert_graph import graph_file_for, supported

@@ -15,6 +15,7 @@ import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -56,9 +57,7 @@ class GraphEmbedder:
         self._tokenizer.no_padding()  # batches are padded here, after sorting by length
         self._tokenizer.enable_truncation(max_length=self.max_tokens)
         self._pad_id = self._tokenizer.token_to_id("[PAD]") or 0
-        self._untruncated = Tokenizer.from_file(str(model_path / "tokenizer.json"))
-        self._untruncated.no_truncation()
-        self._untruncated.no_padding()
+        self._tokenizer_file = model_path / "tokenizer.json"
         self._batch_size = batch_size
         self._runtime: _Runtime
         if runtime == "openvino":
@@ -113,6 +112,16 @@ class GraphEmbedder:
         """Length of `text` in the model's own tokens, [CLS] and [SEP] included, untruncated."""
         return len(self._untruncated.encode(text).ids)
 
+    @cached_property
+    def _untruncated(self) -> Any:
+        """A second tokenizer, for chunking only: a question encoder never loads it (~35 ms)."""
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(self._tokenizer_file))
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
+        return tokenizer
+
     def dimension(self) -> int:
         """Vector length."""
         return self._dim
@@ -162,6 +171,10 @@ class _OnnxRuntime:
     spinning, so a busy machine is not slowed further."""
 
     def __init__(self, graph_file: Path, *, streams: int = 1) -> None:
+        # onnxruntime 1.2x+ records usage telemetry in a SQLite file under ~/.cache at import,
+        # with synced writes (0.4 s of a cold `newsbot ask` under I/O load here). newsbot runs
+        # offline and turns Chroma's telemetry off too; a user's own setting wins.
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         import onnxruntime as ort
 
         options = ort.SessionOptions()

@@ -100,11 +100,15 @@ class Ingestor:
         chunk_overlap: int,
         max_file_bytes: int,
         records_cache: Path | None = None,
+        trust_sealed: bool = False,
         web: WebSession | None = None,
     ) -> None:
         self._cols = collections
         self._web = web  # fetcher and per-URL state for http(s) sources
         self._records_cache = records_cache
+        # Only newsbot's own ingests write this store (embedded): a sealed copy of the records
+        # stands for it until the first change (`Catalog.load_sealed`).
+        self._trust_sealed = trust_sealed
         self._embedder = embedder
         self._chunk_tokens = chunk_tokens
         self._chunk_overlap = chunk_overlap
@@ -129,11 +133,16 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         check_local(paths)  # fail before any work on a path that does not exist
-        # A killed run may have changed the index without bumping the generation readers cache by.
-        owed = self._cols.is_dirty()
+        sealed = self._sealed_records()
+        if sealed is not None:  # the store is not opened unless this run changes something
+            owed, (stored, from_copy) = False, (sealed[0], True)
+        else:
+            # A killed run may have changed the index without bumping the generation readers
+            # cache by.
+            owed = self._cols.is_dirty()
+            stored, from_copy = self._stored_records(owed)
         self._dirty = owed
         self._stories = None
-        stored, from_copy = self._stored_records(owed)
         report.recovered = self._recover(stored)
         records = Catalog(stored.complete())
         self.catalog = records  # what the index holds once this run is done
@@ -191,7 +200,10 @@ class Ingestor:
             local = [Path(p) for p, o in zip(paths, sources.outcomes, strict=True) if not o.web]
             self._prune(local, found, records, report)
         report.stories = len({m.get("story_id") for m in records.complete().values()})
-        generation = self._cols.generation()
+        if sealed is not None and not self._dirty:
+            generation = sealed[1]  # nothing written: the store was not even opened
+        else:
+            generation = self._cols.generation()
         changed = bool(report.changed or owed or not generation)
         if changed:
             generation = self._cols.bump_generation()
@@ -202,6 +214,12 @@ class Ingestor:
         return report
 
     # ---- steps -----------------------------------------------------------------------
+    def _sealed_records(self) -> tuple[Catalog, str] | None:
+        """The records and generation the last run saved, when they stand for the store."""
+        if not self._trust_sealed or self._records_cache is None:
+            return None
+        return Catalog.load_sealed(self._records_cache)
+
     def _stored_records(self, owed: bool) -> tuple[Catalog, bool]:
         """Every source record, and whether it is the copy the last run saved (see
         `index.catalog`). The copy is trusted only for the generation it was saved with and
@@ -229,7 +247,8 @@ class Ingestor:
         }
         if dead:
             self._cols.delete_article_chunks(*dead)
-        self._cols.delete_docs(list(pending))
+        if pending:
+            self._cols.delete_docs(list(pending))
         return len(pending)
 
     def _prepare(self, doc: Document, records: Catalog, report: IngestReport) -> _Prepared | None:
@@ -250,6 +269,8 @@ class Ingestor:
     def _about_to_change(self) -> None:
         """Before a run's first write: flag the index so a rerun bumps the generation."""
         if not self._dirty:
+            if self._records_cache is not None:
+                Catalog.unseal(self._records_cache)
             self._cols.mark_dirty()
             self._dirty = True
 

@@ -192,6 +192,15 @@ class LexicalIndex:
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)
 
+    @staticmethod
+    def saved_generation(folder: Path) -> str:
+        """The generation the index saved in `folder` is in step with ("" if none), read
+        without loading it."""
+        try:
+            return str(json.loads((folder / "state.json").read_text()).get("generation") or "")
+        except (OSError, ValueError, AttributeError):
+            return ""
+
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:
         """What was saved, or None when nothing usable is there."""

@@ -45,6 +45,8 @@ class LexicalWriter:
     def update(self, catalog: Catalog, generation: str) -> None:
         """Bring the saved lexical index in step with `catalog` (the records as the ingest
         left them); a read-only data dir is only logged (readers then catch up in memory)."""
+        if generation and LexicalIndex.saved_generation(self._folder) == generation:
+            return  # in step already (an ingest that changed nothing): no BM25, no store
         live = live_articles(catalog)
         index, changed = lexical_in_step(self._cols, self._folder, generation, live)
         if not changed:

@@ -56,6 +56,11 @@ def collection_name(prefix: str, shaping: Mapping[str, object]) -> str:
     return name if len(name) >= 3 else f"nb-{name}"
 
 
+def embedded_store_exists(home: Path) -> bool:
+    """Is there an embedded store under `home` (its SQLite file), without opening it?"""
+    return (home / "chroma" / "chroma.sqlite3").is_file()
+
+
 def open_client(*, home: Path, chroma_url: str | None) -> Any:
     """Open the embedded store under `home`, or the Chroma server at `chroma_url`."""
     # Telemetry off before chromadb is imported: it reads this at import time in some versions.

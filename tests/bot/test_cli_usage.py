@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests.bot.test_cli_index import newsbot
@@ -32,3 +37,26 @@ def test_a_bad_setting_names_the_variable_and_exits_2(monkeypatch: pytest.Monkey
     assert result.stdout == "" and "Traceback" not in result.stderr
     assert result.stderr.startswith("newsbot: invalid NEWSBOT_TOP_K='0'"), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_cli_imports_only_what_every_command_needs():
+    """A cold `newsbot ask` pays for every module the CLI imports up front (issue 15): what only
+    ingest, eval, chat, Slack or the web sources use is imported by those commands."""
+    script = (
+        "import sys\n"
+        "import bot.cli\n"
+        "later = ['filelock', 'bot.evaluate', 'bot.conversation', 'slack_bolt', 'index.ingest',\n"
+        "         'index.sources.web', 'trafilatura', 'chromadb', 'onnxruntime', 'bm25s']\n"
+        "print(sorted(m for m in later if m in sys.modules))\n"
+    )
+    root = str(Path(__file__).resolve().parents[2])  # this checkout, whatever is installed
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONPATH": root},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -12,8 +12,10 @@ import pytest
 from index.api import NewsIndex
 from index.catalog import Catalog
 from index.config import IndexConfig
+from index.lexical import LexicalIndex
 from index.store import Collections
 from tests.fakes.articles import BRIDGE, CHESS, ORCHARD, write_articles
+from tests.fakes.store import release_store
 
 
 def _refuse(self: Collections) -> dict:
@@ -147,26 +149,76 @@ def test_a_one_file_ingest_does_not_read_every_record_back(
     assert hits[0].source == "orchard.md"
 
 
-def test_saved_records_are_trusted_only_for_their_generation(embedder, tmp_path: Path):
+def test_saved_records_are_what_the_next_run_believes(embedder, tmp_path: Path):
     config = IndexConfig(home=tmp_path / "home")
     folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("chess.txt", CHESS)])
     news = NewsIndex(config, embedder=embedder)
     news.ingest([folder])
 
-    _tamper_hash(config, "chess.txt")  # the saved copy is what the next run believes...
+    _tamper_hash(config, "chess.txt")  # the saved copy is what the next run believes
     assert news.ingest([folder]).updated == ["chess.txt"]
+    # (On a Chroma server, which other machines write too, only for the store's generation:
+    # tests/index/test_server_mode.py.)
 
-    _tamper_hash(config, "chess.txt", generation="another machine's ingest")
-    assert news.ingest([folder]).unchanged == 2  # ...unless the store moved on since
+
+class _Died(Exception):
+    pass
 
 
-def test_saved_records_are_not_trusted_after_a_killed_run(embedder, tmp_path: Path):
+def test_saved_records_are_not_trusted_after_a_killed_run(
+    embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     config = IndexConfig(home=tmp_path / "home")
     folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("chess.txt", CHESS)])
-    news = NewsIndex(config, embedder=embedder)
-    news.ingest([folder])
-    _tamper_hash(config, "chess.txt")
-    news.collections().mark_dirty()  # a run flagged its first write, then died
+    NewsIndex(config, embedder=embedder).ingest([folder])
 
-    report = news.ingest([folder])
-    assert report.unchanged == 2 and not report.updated
+    def die(self: Collections, *args: object, **kwargs: object) -> None:
+        raise _Died
+
+    monkeypatch.setattr(Collections, "add_chunks", die)  # a run starts writing, then dies
+    write_articles(folder, [("orchard.md", ORCHARD)])
+    with pytest.raises(_Died):
+        NewsIndex(config, embedder=embedder).ingest([folder])
+    monkeypatch.undo()
+    _tamper_hash(config, "chess.txt")  # the copy would say chess.txt changed
+
+    report = NewsIndex(config, embedder=embedder).ingest([folder])
+    assert report.recovered == 1  # the killed run's pending record, found in the store
+    assert report.added == ["orchard.md"] and report.unchanged == 2 and not report.updated
+
+
+def test_an_unchanged_ingest_opens_neither_store_nor_lexical_index(
+    embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Re-polling sources that did not change (a watch, an unchanged feed) costs no Chroma
+    start-up, no BM25 load (issue 14): the saved records stand for the embedded store."""
+    config = IndexConfig(home=tmp_path / "home")
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("chess.txt", CHESS)])
+    NewsIndex(config, embedder=embedder).ingest([folder])
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("opened the store or the lexical index")
+
+    monkeypatch.setattr("index.api.open_client", refuse)
+    monkeypatch.setattr(LexicalIndex, "load", refuse)
+    report = NewsIndex(config, embedder=embedder).ingest([folder])  # a new `newsbot ingest`
+    assert report.unchanged == 2 and not report.added and not report.updated
+    monkeypatch.undo()
+
+    write_articles(folder, [("orchard.md", ORCHARD)])  # something to write: the store opens
+    assert NewsIndex(config, embedder=embedder).ingest([folder]).added == ["orchard.md"]
+    hits = NewsIndex(config, embedder=embedder).search("How much of the blossom did frost kill?")
+    assert hits[0].source == "orchard.md"
+
+
+def test_saved_records_do_not_stand_for_a_store_deleted_by_hand(embedder, tmp_path: Path):
+    config = IndexConfig(home=tmp_path / "home")
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("chess.txt", CHESS)])
+    NewsIndex(config, embedder=embedder).ingest([folder])
+    release_store(config.home)
+    shutil.rmtree(config.home / "chroma")  # "nothing under NEWSBOT_HOME is precious"
+
+    report = NewsIndex(config, embedder=embedder).ingest([folder])
+    assert sorted(report.added) == ["bridge.txt", "chess.txt"]
+    hits = NewsIndex(config, embedder=embedder).search("Who won the chess championship?")
+    assert hits[0].source == "chess.txt"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,3 +92,31 @@ def test_the_index_recovers_by_itself_when_the_server_comes_back(
         assert news.stats()["documents"] == 2
     finally:
         server.stop()
+
+
+def test_saved_records_stand_for_a_server_only_at_its_generation(
+    chroma_server: str, embedder: Embedder, tmp_path: Path
+):
+    """Other machines write to a shared server: the copy of the records an ingest saved is
+    trusted only while the store's generation is the one it was saved with."""
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("chess.txt", CHESS)])
+    config = IndexConfig(home=tmp_path / "home", chroma_url=chroma_server)
+    news = NewsIndex(config, embedder=embedder)
+    news.ingest([folder])
+    saved = next((config.home / "records").glob("*.json"))
+
+    _tamper_hash(saved, "chess.txt")
+    assert news.ingest([folder]).updated == ["chess.txt"]  # the copy is what the run believes
+    _tamper_hash(saved, "chess.txt", generation="another machine's ingest")
+    assert news.ingest([folder]).unchanged == 2  # ...unless the store moved on since
+
+
+def _tamper_hash(saved: Path, source: str, generation: str | None = None) -> None:
+    """Rewrite the saved records with one file's hash changed."""
+    data = json.loads(saved.read_text())
+    for meta in data["records"].values():
+        if meta["source"] == source:
+            meta["file_hash"] = "0" * 16
+    if generation is not None:
+        data["generation"] = generation
+    saved.write_text(json.dumps(data))
