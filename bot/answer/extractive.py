@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 import numpy as np
@@ -26,7 +26,7 @@ from bot.answer.forms import Form, FormRequest, default_forms
 from bot.answer.kinds import question_kind
 from bot.answer.question import Question
 from bot.answer.scoring import Scored
-from bot.answer.spans import phrase, vote
+from bot.answer.spans import Span, description, phrase, vote
 from bot.answer.text import stem, words
 from bot.conversation import condense
 from bot.models import Answer, Conflict, ConflictVersion, Turn
@@ -148,6 +148,11 @@ class ExtractiveAnswerer:
         """The lead sentence and its short answer."""
         q, ranked = found.question, found.ranked
         best = ranked[0]
+        # "who is X?" about a person the articles name: the answer is what they are (a title,
+        # an appositive), and those descriptions vote instead of other people's names.
+        subject = q.who_is if q.expects == "person" else None
+        if subject is not None and not q.subject_named_in([s.text for s in ranked[:VOTERS]]):
+            subject = None
         if q.expects in TYPED:
             voters = [s for s in ranked[:VOTERS] if s.score >= best.score * VOTE_FLOOR]
             found.votes = vote(
@@ -158,14 +163,16 @@ class ExtractiveAnswerer:
                 q.asked,
                 found.weights,
                 q.qualifiers,
+                find=None if subject is None else _describing(subject),
             )
-            if not found.votes:  # asked for a name/date/number and no good sentence holds one
+            if found.votes:
+                top = found.votes[0]
+                found.lead, found.short = voters[top.sentence], top.span
+                return
+            if subject is None:  # asked for a name/date/number and no good sentence holds one
                 found.lead = best
                 found.reason = f"no {q.expects} in the best sentences"
                 return
-            top = found.votes[0]
-            found.lead, found.short = voters[top.sentence], top.span
-            return
         found.lead = best
         found.short = phrase(best.text, q.asked)
 
@@ -196,6 +203,16 @@ class ExtractiveAnswerer:
             return None
         i, j, finding = found_conflict
         return pool[i], pool[j], finding
+
+
+def _describing(name: str) -> Callable[[str], list[Span]]:
+    """Candidate spans for 'who is NAME?': what a sentence says NAME is."""
+
+    def find(sentence: str) -> list[Span]:
+        span = description(sentence, name)
+        return [] if span is None else [span]
+
+    return find
 
 
 def _signals(found: Analysis) -> dict[str, float]:

@@ -83,6 +83,14 @@ _CHATTER = frozenset(
         "btw",
     ]
 )
+# "who is sonata coulter?" names a person and asks what they are, not for another name. Only a
+# bare name qualifies (no article, possessive, preposition or verb: "who is india's finance
+# minister", "who's taking over vodafone" ask for a person); whether the words are a name is
+# settled against the articles (`Question.subject_named_in`).
+_WHO_IS = re.compile(
+    r"^\s*(?:who's|who is|who was|who are|who were)\s+([^?]{2,60}?)\s*\??\s*$", re.I
+)
+_BARE_NAME = re.compile(r"^[A-Za-z][A-Za-z.-]*(?:\s+[A-Za-z][A-Za-z.-]*){1,3}$")
 MAX_CHARS = 2000  # a pasted article, not a question; multi-clause questions run 200-600
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 _LATIN = re.compile(r"[A-Za-z]")
@@ -120,6 +128,27 @@ class Question:
     def asked(self) -> frozenset[str]:
         """Stems of every word of the question (what an answer must add to)."""
         return frozenset(stem(w) for w in words(self.text))
+
+    @cached_property
+    def who_is(self) -> str | None:
+        """The name in 'who is X?' when X is two to four bare words, else None."""
+        match = _WHO_IS.match(self.text)
+        if not match or not _BARE_NAME.match(match.group(1)):
+            return None
+        return match.group(1)
+
+    def subject_named_in(self, texts: list[str]) -> bool:
+        """True when `who_is` is written as a capitalised name in one of `texts` (so the
+        question asks about that person rather than for a name)."""
+        if self.who_is is None:
+            return False
+        words_ = [re.escape(w) for w in self.who_is.split()]
+        pattern = re.compile(r"\b" + r"\s+".join(words_) + r"\b", re.I)
+        for text in texts:
+            for m in pattern.finditer(text):
+                if all(w[:1].isupper() for w in m.group(0).split()):
+                    return True
+        return False
 
     def problem(self) -> str | None:
         """Why this cannot be searched at all (empty, no words, not English), or None."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.answer.qualifiers import Qualifiers, conflicts, matches, qualifiers
@@ -244,6 +244,75 @@ def phrase(sentence: str, asked: frozenset[str]) -> Span | None:
     return span
 
 
+# What a sentence says a named person is: "X, Deputy Secretary of State, met ..." (after the
+# name), "Russia's U.S. envoy, X, told ..." (before it, between commas), or a title run written
+# straight before the name ("Deputy Assistant Secretary ... Central Europe X").
+_APPOSITIVE_WORDS = 14
+
+
+def description(sentence: str, name: str) -> Span | None:
+    """The words that describe `name` in `sentence` (a title or an appositive), or None."""
+    found = re.search(r"\b" + r"\s+".join(map(re.escape, name.split())) + r"\b", sentence, re.I)
+    if found is None:
+        return None
+    head = sentence[: found.start()]
+    title = _title_before(head)
+    if title is not None:
+        return title
+    after = re.match(r",\s+([^,;:()“”\"]{3,120}?)(?:,|\.$|$)", sentence[found.end() :])
+    if after and _describes(after.group(1)):
+        start = found.end() + after.start(1)
+        return Span(after.group(1), start, start + len(after.group(1)))
+    before = re.search(r"(?:^|[,;:(“\"]\s*)([^,;:()“”\"]{3,120}?),\s*$", head)
+    if before and _describes(before.group(1)):
+        return Span(before.group(1), before.start(1), before.end(1))
+    return None
+
+
+def _title_before(head: str) -> Span | None:
+    """The title written straight before a name: a run of capitalised words ("Deputy Secretary
+    of State for Russia"), at least two, or one that does not open the sentence ("by Ambassador
+    X"); a run of two or more may end in one lower-case noun ("Moscow-based US lawyer")."""
+    tokens = list(re.finditer(r"\S+", head))
+    kept: list[re.Match[str]] = []
+    for m in reversed(tokens):
+        word = m.group(0)
+        if re.search(r"[^\w.'’-]", word):
+            break  # punctuation ends a title
+        lower = word.lower()
+        if word[:1].isupper() or (kept and lower in {"of", "for", "and", "the"}):
+            kept.append(m)
+        elif not kept and lower not in STOPWORDS and not lower.endswith(("ed", "ing")):
+            kept.append(m)  # the noun the title ends in, checked below
+        else:
+            break
+    kept.reverse()
+    while kept and kept[0].group(0)[:1].islower():
+        kept.pop(0)  # a title starts with a capital
+    capitals = [m for m in kept if m.group(0)[:1].isupper()]
+    if not capitals:
+        return None
+    trailing = kept[-1].group(0)[:1].islower()
+    if len(capitals) < 2 and (trailing or kept[0].start() == 0):
+        return None
+    a, b = kept[0].start(), kept[-1].end()
+    return Span(head[a:b], a, b)
+
+
+def _describes(text: str) -> bool:
+    """A noun phrase that can describe a person: short, and starting with a capitalised word,
+    an article or possessive, or a role 'of' something ('director of ...')."""
+    tokens = text.split()
+    if not tokens or len(tokens) > _APPOSITIVE_WORDS:
+        return False
+    first = tokens[0]
+    return (
+        first[:1].isupper()
+        or first.lower() in {"the", "a", "an", "its", "his", "her", "their"}
+        or "of" in (w.lower() for w in tokens[1:3])
+    )
+
+
 @dataclass(frozen=True)
 class Vote:
     """One short answer and the support it gathered across sentences."""
@@ -269,6 +338,7 @@ def vote(
     asked: frozenset[str],
     term_weights: Mapping[str, float] | None = None,
     qualified: Qualifiers | None = None,
+    find: Callable[[str], list[Span]] | None = None,
 ) -> list[Vote]:
     """Candidates of every sentence pooled by key, strongest support first.
 
@@ -280,6 +350,7 @@ def vote(
     `qualified`, the question's qualifiers (`bot.answer.qualifiers`): an answer whose words
     around it name another value of the same family ("the initial session held on February 27"
     for "when was the second round?") and never the asked one loses most of its support.
+    `find`, when given, lists a sentence's candidates instead of `candidates(expects, ...)`.
     """
     weights = dict(term_weights or {t: 1.0 for t in asked})
     total = sum(weights.values()) or 1.0
@@ -288,7 +359,8 @@ def vote(
     for i, sentence in enumerate(sentences):
         seen: set[str] = set()
         tokens = [(m.start(), m.end(), stem(m.group(0))) for m in _WORD.finditer(sentence)]
-        for span in candidates(expects, sentence, asked):
+        found = find(sentence) if find is not None else candidates(expects, sentence, asked)
+        for span in found:
             key = span.key
             if key and key not in seen:
                 seen.add(key)

@@ -201,3 +201,28 @@ def test_questions_it_cannot_search_get_a_clear_reply(
     answer = answerer.answer(question)
     assert answer.abstained and answer.citations == []
     assert answer.answer.startswith(CANNOT_ANSWER) and reason in answer.answer
+
+
+HARBOUR = """Harbour board names a new chair
+
+Published: 2025-05-02
+
+The harbour board of Ostvik appointed Maren Holt, a former ferry captain, as its chair on Friday.
+Holt replaces Tomas Reyes, who retired in March after nine years in the post.
+The board also approved a new fuel dock for the inner harbour, to open next spring.
+"""
+
+
+def test_who_is_a_named_person_is_answered_with_what_they_are_not_another_name(
+    embedder: Embedder, tmp_path: Path
+):
+    news = NewsIndex(IndexConfig(home=tmp_path / "home"), embedder=embedder)
+    news.ingest([write_articles(tmp_path / "articles", [("harbour.txt", HARBOUR)])])
+    answerer = ExtractiveAnswerer(index=news)
+    answer = answerer.answer("who is maren holt?")
+    assert not answer.abstained, answer.answer
+    assert answer.short_answer == "a former ferry captain"
+    assert answer.answer.startswith("a former ferry captain [1]")
+    # A question that asks for a person still gets the name.
+    named = answerer.answer("who did maren holt replace as chair?")
+    assert named.short_answer is not None and "Tomas Reyes" in named.short_answer
