@@ -27,6 +27,7 @@ from index.errors import (
     StoreUnavailableError,
     UnsupportedFileError,
 )
+from index.months import MONTH_NAMES, MONTH_WORDS, MONTHS
 from index.passage import Passage
 from index.report import IngestReport
 from index.sentences import sentence_spans
@@ -44,6 +45,9 @@ from index.watch import Watcher, parse_duration
 from index.web.options import FetchOptions
 
 __all__ = [
+    "MONTHS",
+    "MONTH_NAMES",
+    "MONTH_WORDS",
     "EmbeddingModelError",
     "FetchOptions",
     "IndexConfig",

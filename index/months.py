@@ -10,5 +10,7 @@ MONTHS: dict[str, int] = {
     for number, names in enumerate(parserinfo.MONTHS, start=1)
     for name in names
 }
+# The full names, "january" ... "december".
+MONTH_NAMES: tuple[str, ...] = tuple(names[-1].lower() for names in parserinfo.MONTHS)
 # Longest first, so a regex alternation prefers "september" to "sep".
 MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))

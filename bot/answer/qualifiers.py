@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from bot.answer.text import STOPWORDS, stem, words
+from index.api import MONTHS
 
 _ORDINAL_WORDS = {
     "first": "1",
@@ -47,20 +48,9 @@ _ERA_WORDS = {
     "outgoing": "old",
     "ex": "old",
 }
-_MONTHS = {
-    "january": "1",
-    "february": "2",
-    "march": "3",
-    "april": "4",
-    "june": "6",
-    "july": "7",
-    "august": "8",
-    "september": "9",
-    "sept": "9",
-    "october": "10",
-    "november": "11",
-    "december": "12",
-}  # "May" is left out: the verb cannot be told from the month by its spelling alone
+# Full names and "sept"; the three-letter forms, and with them "May", are left out: the verb
+# cannot be told from the month by its spelling alone, nor "mar" or "dec" from other words.
+_MONTHS = {name: str(number) for name, number in MONTHS.items() if len(name) >= 4}
 _MONTH_VALUES = frozenset(("month", v) for v in _MONTHS.values())
 _WORDS = "|".join(sorted([*_ORDINAL_WORDS, *_ERA_WORDS, *_MONTHS], key=len, reverse=True))
 _CANDIDATE = re.compile(

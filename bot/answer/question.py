@@ -16,36 +16,9 @@ from bot.answer.text import (
     stem,
     words,
 )
+from index.api import MONTHS
 
-_MONTH_STEMS = frozenset(
-    stem(m)
-    for m in [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
-)
+_MONTH_STEMS = frozenset(stem(m) for m in MONTHS)
 # Words a Slack user adds around a question that carry no content ("pls", "quick q", "hey bot").
 _CHATTER = frozenset(
     [

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.answer.text import content_terms
+from index.api import MONTH_NAMES, MONTH_WORDS, MONTHS
 
 # Where one side's clause ends and the next begins ("..., while the article from X says ...").
 _BREAK = re.compile(
@@ -42,8 +43,7 @@ _SAME = re.compile(
 # Years and months a question uses to place a report; dropped when a side's search with them
 # finds nothing ("in 2022" in a question about what a 2023 article says of 2022).
 _WHEN = re.compile(
-    r"\b(?:in|of|during|since|from|by)\s+(?:(?:january|february|march|april|may|june|july|"
-    r"august|september|october|november|december)\s+)?(?:19|20)\d\d\b",
+    rf"\b(?:in|of|during|since|from|by)\s+(?:(?:{'|'.join(MONTH_NAMES)})\s+)?(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 # Words about the reporting, not about what was reported ("the article suggests ...", "was the
@@ -53,28 +53,7 @@ _FRAME = re.compile(
     r"narratives?|consisten(?:t|cy)|inconsisten(?:t|cy)|subsequent|source|outlet)\b",
     re.IGNORECASE,
 )
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for m in names
-}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = MONTH_WORDS
 _ISO_DAY = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)(?:T[\d:+\-.Z]*)?")
 _WRITTEN_DAY = re.compile(
     rf"\b(?:({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)"
@@ -125,7 +104,7 @@ _PAIRS = (
 _NOT_A_SIDE = re.compile(
     r"(?:the\s+)?(?:(?:early|late|mid|end of|start of|the end of|the start of)\s+)?"
     r"(?:(?:\w+\s+)?(?:19|20)\d\d|christmas|new year|easter|summer|winter|spring|autumn|"
-    r"the weekend|the holidays|(?:" + "|".join(_MONTHS) + r")(?:\s+\d{1,2})?)\s*$"
+    r"the weekend|the holidays|(?:" + MONTH_WORDS + r")(?:\s+\d{1,2})?)\s*$"
     r"|(?:in|on|at|of|for|with|to|by|from|about)\b",
     re.IGNORECASE,
 )
@@ -295,7 +274,7 @@ def _day(text: str) -> date | None:
     for m in _WRITTEN_DAY.finditer(text):
         month, day, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else m.group(5, 4, 6)
         try:
-            days.add(date(int(year), _MONTHS[month.lower()], int(day)))
+            days.add(date(int(year), MONTHS[month.lower()], int(day)))
         except ValueError:
             continue
     return days.pop() if len(days) == 1 else None
