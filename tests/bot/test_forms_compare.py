@@ -8,15 +8,14 @@ from bot.answer.citations import normalise_space
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.forms.compare import HEAD
 from index.clean import clean_article
-from index.embed import Embedder
-from tests.fakes.outlets import OUTLET_ARTICLES, outlet_index
+from tests.fakes.outlets import OUTLET_ARTICLES
 
 CLEAN = {name: normalise_space(clean_article(text).text) for name, text in OUTLET_ARTICLES}
 
 
-@pytest.fixture(scope="module")
-def answerer(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> ExtractiveAnswerer:
-    return ExtractiveAnswerer(index=outlet_index(embedder, tmp_path_factory.mktemp("compare")))
+@pytest.fixture
+def answerer(outlet_answerer: ExtractiveAnswerer) -> ExtractiveAnswerer:
+    return outlet_answerer
 
 
 def test_each_named_outlet_gets_a_line_quoting_its_own_article(answerer: ExtractiveAnswerer):

@@ -7,13 +7,11 @@ import pytest
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.forms.temporal import order_sentence
 from bot.models import AnswerLine
-from index.embed import Embedder
-from tests.fakes.outlets import outlet_index
 
 
-@pytest.fixture(scope="module")
-def answerer(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> ExtractiveAnswerer:
-    return ExtractiveAnswerer(index=outlet_index(embedder, tmp_path_factory.mktemp("temporal")))
+@pytest.fixture
+def answerer(outlet_answerer: ExtractiveAnswerer) -> ExtractiveAnswerer:
+    return outlet_answerer
 
 
 def test_events_come_in_date_order_with_which_came_first(answerer: ExtractiveAnswerer):

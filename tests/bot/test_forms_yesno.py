@@ -6,13 +6,11 @@ import pytest
 
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.forms.yesno import HEAD, NO_VERDICT
-from index.embed import Embedder
-from tests.fakes.outlets import outlet_index
 
 
-@pytest.fixture(scope="module")
-def answerer(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> ExtractiveAnswerer:
-    return ExtractiveAnswerer(index=outlet_index(embedder, tmp_path_factory.mktemp("yesno")))
+@pytest.fixture
+def answerer(outlet_answerer: ExtractiveAnswerer) -> ExtractiveAnswerer:
+    return outlet_answerer
 
 
 def test_a_yes_no_question_gets_the_evidence_and_a_note_that_it_is_not_judged(

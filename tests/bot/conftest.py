@@ -1,0 +1,17 @@
+"""Fixtures shared by the answer-form tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.extractive import ExtractiveAnswerer
+from index.embed import Embedder
+from tests.fakes.outlets import outlet_index
+
+
+@pytest.fixture(scope="session")
+def outlet_answerer(
+    embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
+) -> ExtractiveAnswerer:
+    """The default answerer over OUTLET_ARTICLES, built once for every module that reads it."""
+    return ExtractiveAnswerer(index=outlet_index(embedder, tmp_path_factory.mktemp("outlets")))
