@@ -7,13 +7,12 @@ import pytest
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.forms.latest import EARLIER_LABEL
 from bot.models import human_date
-from index.embed import Embedder
-from tests.fakes.ferry import assert_lines_cited, ferry_answerer
+from tests.fakes.ferry import assert_lines_cited
 
 
-@pytest.fixture(scope="module")
-def answerer(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> ExtractiveAnswerer:
-    return ferry_answerer(embedder, tmp_path_factory.mktemp("latest"))
+@pytest.fixture
+def answerer(ferry_answerer_shared: ExtractiveAnswerer) -> ExtractiveAnswerer:
+    return ferry_answerer_shared
 
 
 @pytest.mark.parametrize(

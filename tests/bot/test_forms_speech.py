@@ -7,14 +7,13 @@ import pytest
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.forms.attribution import name_of, speaker_phrase
 from bot.answer.forms.speech import parse
-from index.embed import Embedder
 from prompts import ABSTENTION
-from tests.fakes.ferry import assert_lines_cited, ferry_answerer
+from tests.fakes.ferry import assert_lines_cited
 
 
-@pytest.fixture(scope="module")
-def answerer(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> ExtractiveAnswerer:
-    return ferry_answerer(embedder, tmp_path_factory.mktemp("speech"))
+@pytest.fixture
+def answerer(ferry_answerer_shared: ExtractiveAnswerer) -> ExtractiveAnswerer:
+    return ferry_answerer_shared
 
 
 def test_what_did_a_speaker_say_quotes_them_including_he_added(answerer: ExtractiveAnswerer):

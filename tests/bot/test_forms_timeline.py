@@ -11,12 +11,12 @@ from index.config import IndexConfig
 from index.embed import Embedder
 from prompts import ABSTENTION
 from tests.fakes.articles import write_articles
-from tests.fakes.ferry import FIRST_ROUND, assert_lines_cited, ferry_answerer
+from tests.fakes.ferry import FIRST_ROUND, assert_lines_cited
 
 
-@pytest.fixture(scope="module")
-def answerer(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> ExtractiveAnswerer:
-    return ferry_answerer(embedder, tmp_path_factory.mktemp("timeline"))
+@pytest.fixture
+def answerer(ferry_answerer_shared: ExtractiveAnswerer) -> ExtractiveAnswerer:
+    return ferry_answerer_shared
 
 
 def test_what_happened_is_a_dated_timeline_of_both_rounds(answerer: ExtractiveAnswerer):
