@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from bot.answer.extractive import ExtractiveAnswerer
+from bot.answer.forms.side_evidence import _with_neighbour
 from bot.answer.forms.temporal import order_sentence
+from bot.answer.scoring import Scored
 from bot.models import AnswerLine
+from index.api import Passage
 
 
 @pytest.fixture
@@ -59,3 +62,40 @@ def test_the_order_is_not_claimed_without_two_dates():
         AnswerLine(text="b", n=[2], date="2024-01-10", label="Y"),
     ]
     assert order_sentence(same) == "All reported on the same day, 10 Jan 2024:"
+
+
+def test_a_reports_point_told_in_two_sentences_is_quoted_whole(answerer: ExtractiveAnswerer):
+    # Each derby report makes its point in two sentences of near-equal relevance to its clause;
+    # the side's line quotes both (verbatim, one citation) rather than betting on one of them.
+    answer = answerer.answer(
+        "Was the Guardian report on Rovers dominating the derby published before the ESPN report "
+        "on City matching Rovers?"
+    )
+    guardian, espn = (ln for ln in answer.lines if not ln.label.startswith("also"))
+    assert guardian.text == (
+        "Rovers crushed City 4-0 in a one-sided derby at Mill Park on Saturday. The home side "
+        "dominated possession from the first whistle and City never threatened."
+    )
+    assert "Karl Ost said his players matched Rovers" in espn.text
+    quotes = {c.n: c.quote for c in answer.citations}
+    assert quotes[guardian.n[0]] == guardian.text
+
+
+def _scored(passage: Passage, i: int, score: float) -> Scored:
+    a, b = passage.sentences[i]
+    return Scored(passage, (a, b), passage.text[a:b], score, score, 0.0, 0.0)
+
+
+def test_a_neighbour_well_below_the_best_sentence_stays_out():
+    text = "The ferry strike ended on Friday. Fares rise in May. Crews won a pay rise of 6%."
+    spans = ((0, 33), (34, 52), (53, 80))
+    passage = Passage(
+        "c1", text, "a1", "s1", "f.txt", "Ferry", None, "2024-01-01", 0, 80, 0.5, 0.5, spans
+    )
+    best = _scored(passage, 0, 0.6)
+    weak, strong = _scored(passage, 1, 0.3), _scored(passage, 1, 0.55)
+    assert _with_neighbour(best, [best, weak]).text == "The ferry strike ended on Friday."
+    assert _with_neighbour(best, [best, strong]).text == text[0:52]
+    # Only sentences next to the best one join it, however well they score.
+    far = _scored(passage, 2, 0.59)
+    assert _with_neighbour(best, [best, far]).span == (0, 33)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol, runtime_checkable
 
@@ -30,6 +30,8 @@ CHOICES = 4  # stories per side tried in the assignment
 MIN_SEMANTIC = 0.3  # a side's sentence at least this close to its clause, or nothing on it
 MIN_COVERAGE = 0.15  # ... or holding this share of its words (weighted by rarity)
 SHORT_QUOTE = 60  # a sentence shorter than this is quoted with the one after it
+PAIR_RATIO = 0.8  # a side's quote takes in the sentence next to its best if it scores this share
+PAIR_CHARS = 500  # ... and the two together are no longer than this
 
 
 @runtime_checkable
@@ -186,8 +188,32 @@ def _ranked(
         if s.passage.story_id in stories or not (identified or _relevant(s)):
             continue
         stories.add(s.passage.story_id)
-        out.append(s)
+        out.append(_with_neighbour(s, ranked))
     return out
+
+
+def _with_neighbour(best: Scored, ranked: list[Scored]) -> Scored:
+    """The best sentence, widened to the sentence before or after it when that one is nearly as
+    good: a report's point often takes two sentences, and which of the two a clause paraphrases
+    is a close call between near-equal scores."""
+    spans = best.passage.sentences
+    if best.span not in spans:
+        return best
+    i = spans.index(best.span)
+    near = {spans[j] for j in (i - 1, i + 1) if 0 <= j < len(spans)}
+    beside = [
+        s
+        for s in ranked
+        if s.passage.chunk_id == best.passage.chunk_id
+        and s.span in near
+        and s.score >= best.score * PAIR_RATIO
+    ]
+    if not beside:
+        return best
+    a, b = min(best.span[0], beside[0].span[0]), max(best.span[1], beside[0].span[1])
+    if b - a > PAIR_CHARS:
+        return best
+    return replace(best, span=(a, b), text=best.passage.text[a:b])
 
 
 def _relevant(s: Scored) -> bool:
