@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.forms.side_evidence import _with_neighbour
+from bot.answer.forms.sides import topic
 from bot.answer.forms.temporal import order_sentence
 from bot.answer.scoring import Scored
 from bot.models import AnswerLine
-from index.api import Passage
+from index.api import NewsIndex, Passage
+from index.config import IndexConfig
+from index.embed import Embedder
+from tests.fakes.articles import write_articles
 
 
 @pytest.fixture
@@ -99,3 +105,74 @@ def test_a_neighbour_well_below_the_best_sentence_stays_out():
     # Only sentences next to the best one join it, however well they score.
     far = _scored(passage, 2, 0.59)
     assert _with_neighbour(best, [best, far]).span == (0, 33)
+
+
+TRAM_ARTICLES = [
+    (
+        "courier_tram.txt",
+        "Tram line opens in Westport\n\nBy Al Roe | The Courier | Published 2024-05-02\n\n"
+        "The new Westport tram line opened to passengers on Wednesday after four years of "
+        "building work.\nThe first trams ran every ten minutes between the harbour and the "
+        "university.\n",
+    ),
+    (
+        "ledger_tram.txt",
+        "Westport tram fares to rise\n\nBy Bea Sol | Daily Ledger | Published 2024-06-20\n\n"
+        "Fares on the Westport tram line will rise by a fifth in July, the transport authority "
+        "said.\nThe authority blamed the cost of running trams every ten minutes.\n",
+    ),
+    (
+        "gazette_tram.txt",
+        "Westport tram ridership beats forecasts\n\nBy Cy Dee | Westport Gazette | "
+        "Published 2024-05-23\n\nThe Westport tram line carried 40,000 passengers in its first "
+        "three weeks, well above forecasts.\n",
+    ),
+    (
+        "herald_tram.txt",
+        "Tram delays anger Westport commuters\n\nBy Di Eze | Harbour Herald | "
+        "Published 2024-06-05\n\nBreakdowns on the Westport tram line left commuters waiting "
+        "for up to an hour on Monday.\n",
+    ),
+    (
+        "herald_bakery.txt",
+        "Bakery wins national prize\n\nBy Di Eze | Harbour Herald | Published 2024-05-30\n\n"
+        "A Westport bakery won the national prize for the best sourdough loaf.\n",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def tram_answerer(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("tram")
+    news = NewsIndex(IndexConfig(home=root / "home"), embedder=embedder)
+    news.ingest([write_articles(root / "articles", TRAM_ARTICLES)])
+    return ExtractiveAnswerer(index=news)
+
+
+def test_reports_the_question_does_not_name_join_the_timeline(tram_answerer):
+    answer = tram_answerer.answer(
+        "Between the Courier report on the Westport tram line opening and the Daily Ledger "
+        "report on tram fares, was there a change in how the tram line was covered?"
+    )
+    assert answer.kind == "temporal"
+    assert answer.answer.startswith("The Courier (2 May 2024) came first, then Daily Ledger")
+    # Other outlets' reports on the tram line, found by its topic alone, in date order between
+    # the named ones; the bakery story of the same outlet is no report on the matter.
+    assert [(line.label, line.date) for line in answer.lines] == [
+        ("The Courier", "2024-05-02"),
+        ("also Westport Gazette", "2024-05-23"),
+        ("also Harbour Herald", "2024-06-05"),
+        ("Daily Ledger", "2024-06-20"),
+    ]
+    assert all("bakery" not in c.quote for c in answer.citations)
+
+
+def test_a_questions_topic_drops_outlets_dates_and_words_about_reporting():
+    question = (
+        "Between the Courier report on the tram line published on May 2, 2024, and the "
+        "Daily Ledger article on fares, was the coverage consistent?"
+    )
+    words = set(re.findall(r"\w+", topic(question, ["The Courier", "Daily Ledger"]).lower()))
+    assert {"tram", "line", "fares"} <= words
+    assert not words & {"courier", "daily", "ledger", "may", "2", "2024", "report", "article"}
+    assert not words & {"published", "coverage", "consistent"}

@@ -15,22 +15,30 @@ from datetime import date
 from typing import Protocol, runtime_checkable
 
 from bot.answer import scoring
-from bot.answer.analysis import Analysis, PassageSource
+from bot.answer.analysis import PassageSource
 from bot.answer.citations import Used, build_citations, normalise_space
 from bot.answer.forms.base import FormRequest
-from bot.answer.forms.sides import Side, day_window, entity_sides, outlet_sides, undated
+from bot.answer.forms.sides import (
+    Side,
+    day_window,
+    entity_sides,
+    outlet_sides,
+    topic,
+    undated,
+)
 from bot.answer.question import Question
 from bot.answer.scoring import Scored
-from bot.answer.text import stem, words
+from bot.answer.text import content_terms, stem, words
 from bot.models import AnswerLine, Citation
 from index.api import Passage
 
 K = 6  # passages per side
+ALSO_K = 8  # passages searched for other reports on the matter
 CHOICES = 4  # stories per side tried in the assignment
 MIN_SEMANTIC = 0.3  # a side's sentence at least this close to its clause, or nothing on it
 MIN_COVERAGE = 0.15  # ... or holding this share of its words (weighted by rarity)
 SHORT_QUOTE = 60  # a sentence shorter than this is quoted with the one after it
-PAIR_RATIO = 0.8  # a side's quote takes in the sentence next to its best if it scores this share
+PAIR_RATIO = 0.7  # a side's quote takes in the sentence next to its best if it scores this share
 PAIR_CHARS = 500  # ... and the two together are no longer than this
 
 
@@ -108,17 +116,33 @@ def cite(
 
 
 def also_reported(
-    found: Analysis, evidence: Sequence[Evidence], ratio: float, most: int
+    index: SourceIndex,
+    request: FormRequest,
+    evidence: Sequence[Evidence],
+    ratio: float,
+    most: int,
 ) -> list[Scored]:
-    """Up to `most` of the whole question's best dated sentences from stories no side cites,
-    each scoring at least `ratio` of the question's best (other reports on the same matter)."""
-    if not found.ranked:
-        return []
+    """Up to `most` dated sentences on the question's matter from stories no side cites, each
+    scoring at least `ratio` of the best found (other reports on the same matter).
+
+    From the whole question's passages and from a search of its topic alone (no outlets, dates
+    or words about the reporting, one passage per story): reports the question does not name."""
+    pools = [request.found.ranked]
+    query = topic(request.standalone, index.named_outlets(request.standalone))
+    if content_terms(query):
+        passages = index.search(
+            query, k=ALSO_K, since=request.since, until=request.until, per_story=1, novelty=0.0
+        )
+        pools.append(_ranked(Question(query), passages, frozenset(), identified=False))
+    # Each pool's sentences against its own best (scores of two queries are not comparable).
+    relative = sorted(
+        ((s.score / pool[0].score, i, s) for pool in pools if pool for i, s in enumerate(pool)),
+        key=lambda t: (-t[0], t[1]),
+    )
     cited = {e.best.passage.story_id for e in evidence if e.best is not None}
-    floor = found.ranked[0].score * ratio
     out: list[Scored] = []
-    for s in found.ranked:
-        if s.score < floor or len(out) >= most:
+    for share, _, s in relative:
+        if share < ratio or len(out) >= most:
             break
         if s.passage.story_id not in cited and s.passage.published:
             out.append(s)
@@ -206,7 +230,7 @@ def _with_neighbour(best: Scored, ranked: list[Scored]) -> Scored:
         for s in ranked
         if s.passage.chunk_id == best.passage.chunk_id
         and s.span in near
-        and s.score >= best.score * PAIR_RATIO
+        and _own(s) >= _own(best) * PAIR_RATIO
     ]
     if not beside:
         return best
@@ -214,6 +238,12 @@ def _with_neighbour(best: Scored, ranked: list[Scored]) -> Scored:
     if b - a > PAIR_CHARS:
         return best
     return replace(best, span=(a, b), text=best.passage.text[a:b])
+
+
+def _own(s: Scored) -> float:
+    """A sentence's closeness to the clause on its own words (no credit from its neighbours,
+    which for a sentence next to the best one would be the best one's words)."""
+    return s.semantic + s.coverage
 
 
 def _relevant(s: Scored) -> bool:

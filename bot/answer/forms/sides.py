@@ -204,6 +204,12 @@ def entity_sides(question: str) -> list[Side]:
     return []
 
 
+def topic(question: str, outlets: list[str]) -> str:
+    """What a question asks about, without the outlets it names, its dates and its words about
+    the reporting ("between the Verge's report on 3 Nov and ..., was the coverage consistent?")."""
+    return _clean(_strip_mentions(question, _mentions(question, outlets), 0))
+
+
 def undated(query: str) -> str:
     """The query without the years it names ("... in 2022")."""
     return re.sub(r"\s+", " ", _WHEN.sub(" ", query)).strip()
