@@ -63,3 +63,13 @@ def test_a_time_or_a_phrase_is_not_a_side():
     assert entity_sides("how does shell's deal compare in size with exxon's?") == []
     event, later = entity_sides("did the strike start before the 2014 merger?")
     assert (event.label, later.label) == ("strike", "2014 merger")
+
+
+def test_an_outlet_named_again_in_the_question_proper_is_no_new_side():
+    question = (
+        "Between the Guardian report on the one-sided derby and the ESPN report on the derby, "
+        "did the Guardian report come first?"
+    )
+    sides = outlet_sides(question, ["The Guardian", "ESPN"])
+    assert [s.outlet for s in sides] == ["The Guardian", "ESPN"]
+    assert all("Guardian" not in s.query for s in sides)

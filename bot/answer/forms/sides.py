@@ -131,27 +131,29 @@ def outlet_sides(question: str, outlets: list[str]) -> list[Side]:
         return []
     if len({outlet for _, _, outlet in mentions}) == 1:
         return _one_outlet(question, mentions)
+    segments = _segments(question)
+    named = mentions
+    mentions = _sides_named(mentions, segments)
     own: dict[int, list[str]] = {i: [] for i in range(len(mentions))}
     days: dict[int, date | None] = {}
     shared: list[str] = []
-    segments = _segments(question)
     for at, (start, end, _) in enumerate(segments):
         inside = [i for i, (a, _, _) in enumerate(mentions) if start <= a < end]
         if not inside:
-            shared.append(_strip_mentions(question[start:end], mentions, start))
+            shared.append(_strip_mentions(question[start:end], named, start))
             continue
         for i in inside:
             # Two outlets in one clause ("A by X contradicts B reported by Y"): each takes the
             # words from the mention before it to the mention after it.
             lo = mentions[i - 1][1] if i - 1 in inside else start
             hi = mentions[i + 1][0] if i + 1 in inside else end
-            part = _strip_mentions(question[lo:hi], mentions, lo)
+            part = _strip_mentions(question[lo:hi], named, lo)
             days[i] = _day(part) or _day(question[start:end])
             if not _says(part):  # "..., while X and Y focus on ...": X takes the whole clause
-                part = _strip_mentions(question[start:end], mentions, start)
+                part = _strip_mentions(question[start:end], named, start)
             if not _says(part) and at + 1 < len(segments):
                 nxt_lo, nxt_hi, _ = segments[at + 1]
-                part += " " + _strip_mentions(question[nxt_lo:nxt_hi], mentions, nxt_lo)
+                part += " " + _strip_mentions(question[nxt_lo:nxt_hi], named, nxt_lo)
             own[i].append(part)
     return [
         Side(
@@ -162,6 +164,20 @@ def outlet_sides(question: str, outlets: list[str]) -> list[Side]:
         )
         for i, (_, _, outlet) in enumerate(mentions)
     ]
+
+
+def _sides_named(
+    mentions: list[tuple[int, int, str]], segments: list[tuple[int, int, bool]]
+) -> list[tuple[int, int, str]]:
+    """The mentions that name a side: an outlet named again in the question proper ("...,
+    did the Guardian report it first?") is the side already named, not another one."""
+    asking = [(a, b) for a, b, asks in segments if asks]
+
+    def in_ask(at: int) -> bool:
+        return any(a <= at < b for a, b in asking)
+
+    described = {outlet for at, _, outlet in mentions if not in_ask(at)}
+    return [m for m in mentions if not (in_ask(m[0]) and m[2] in described)]
 
 
 def _one_outlet(question: str, mentions: list[tuple[int, int, str]]) -> list[Side]:
