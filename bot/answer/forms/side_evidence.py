@@ -156,12 +156,25 @@ def line(e: Evidence, n: int | None, *, dated: bool = True) -> AnswerLine:
         where = "the articles" if e.side.outlet is None else e.side.label
         return AnswerLine(text=f"Nothing on this in {where}.", label=e.side.label)
     a, b = quote_span(e.best)
+    text = normalise_space(e.best.passage.text[a:b])
     return AnswerLine(
-        text=normalise_space(e.best.passage.text[a:b]),
+        text=text,
         n=[n],
         date=(e.best.passage.published or None) if dated else None,
-        label=e.side.label,
+        label=e.side.label if e.side.outlet else as_written(e.side.label, text),
     )
+
+
+def as_written(label: str, text: str) -> str:
+    """A side typed in lower case ("moscow"), as the quoted sentence writes it ("Moscow").
+
+    >>> as_written("moscow", "Moscow called the talks useful.")
+    'Moscow'
+    """
+    if label != label.lower():
+        return label
+    m = re.search(r"(?<!\w)" + re.escape(label) + r"(?!\w)", text, re.IGNORECASE)
+    return m.group(0) if m else label
 
 
 def quote_span(s: Scored) -> tuple[int, int]:
