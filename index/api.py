@@ -295,6 +295,7 @@ class NewsIndex:
                 max_file_bytes=self.config.max_file_bytes,
                 records_cache=self.catalog_path,
                 trust_sealed=self._owns_store,
+                store_absent=self._store_absent,
                 web=web,
             )
             with reaching(self.location):
@@ -305,6 +306,15 @@ class NewsIndex:
             lock.release()
             if web is not None:
                 web.close()
+
+    @property
+    def _store_absent(self) -> bool:
+        """An embedded store this index would open itself, not made yet: it holds nothing."""
+        return (
+            not self.config.chroma_url
+            and self._injected_client is None
+            and not embedded_store_exists(self.config.home)
+        )
 
     @property
     def _owns_store(self) -> bool:

@@ -101,6 +101,7 @@ class Ingestor:
         max_file_bytes: int,
         records_cache: Path | None = None,
         trust_sealed: bool = False,
+        store_absent: bool = False,
         web: WebSession | None = None,
     ) -> None:
         self._cols = collections
@@ -109,6 +110,9 @@ class Ingestor:
         # Only newsbot's own ingests write this store (embedded): a sealed copy of the records
         # stands for it until the first change (`Catalog.load_sealed`).
         self._trust_sealed = trust_sealed
+        # No store exists yet (an embedded store's folder is missing): it holds no records, so
+        # it is opened at the first write, while the first batch is being embedded.
+        self._store_absent = store_absent
         self._embedder = embedder
         self._chunk_tokens = chunk_tokens
         self._chunk_overlap = chunk_overlap
@@ -133,9 +137,30 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         check_local(paths)  # fail before any work on a path that does not exist
+        model = ThreadPoolExecutor(1, thread_name_prefix="newsbot-embed")
+        if self._first_run():
+            # A home's first ingest embeds whatever it finds: the model loads (~0.7 s) while the
+            # store opens (~0.5 s: chromadb's import and client) instead of after it.
+            model.submit(self._load_model)
+        try:
+            return self._run(paths, prune, progress, model, started, report)
+        finally:
+            model.shutdown(wait=True, cancel_futures=True)
+
+    def _run(
+        self,
+        paths: Sequence[Path | str],
+        prune: bool,
+        progress: Progress | None,
+        model: ThreadPoolExecutor,
+        started: float,
+        report: IngestReport,
+    ) -> IngestReport:
         sealed = self._sealed_records()
         if sealed is not None:  # the store is not opened unless this run changes something
             owed, (stored, from_copy) = False, (sealed[0], True)
+        elif self._store_absent:
+            owed, (stored, from_copy) = False, (Catalog(), False)
         else:
             # A killed run may have changed the index without bumping the generation readers
             # cache by.
@@ -158,7 +183,7 @@ class Ingestor:
         in_flight: _Embedding | None = None
         batch_size = END_BATCH_ARTICLES
         self._owed = []
-        with ThreadPoolExecutor(1, thread_name_prefix="newsbot-embed") as model:
+        with model:
             try:
                 for n, entry in enumerate(sources.entries(), 1):
                     if entry.key:
@@ -214,6 +239,10 @@ class Ingestor:
         return report
 
     # ---- steps -----------------------------------------------------------------------
+    def _first_run(self) -> bool:
+        """Has no ingest finished in this home yet (no records copy saved)?"""
+        return self._records_cache is not None and not self._records_cache.exists()
+
     def _sealed_records(self) -> tuple[Catalog, str] | None:
         """The records and generation the last run saved, when they stand for the store."""
         if not self._trust_sealed or self._records_cache is None:
@@ -300,8 +329,6 @@ class Ingestor:
         The batch before (`in_flight`) is not written yet: its sources count as holding their
         new articles and no longer their old ones, exactly as once it is written.
         """
-        if batch:
-            self._about_to_change()
         writing = in_flight.batch if in_flight else []
         # A source whose text changes in this batch stops holding its old article: a copy of that
         # article elsewhere in the batch cannot count on those chunks and is embedded itself.
@@ -325,7 +352,10 @@ class Ingestor:
                 to_embed.append(item)
                 seen.add(item.article_id)
         chunks = [c for item in to_embed for c in item.chunks]
-        return _Embedding(batch, to_embed, model.submit(self._embed, chunks))
+        started = _Embedding(batch, to_embed, model.submit(self._embed, chunks))
+        if batch:  # after the model has its work: flagging may open the store (~0.5 s)
+            self._about_to_change()
+        return started
 
     def _finish_batch(self, embedding: _Embedding, records: Catalog, report: IngestReport) -> None:
         """Wait for a batch's vectors and write it."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -250,3 +252,43 @@ def test_records_turn_complete_in_the_next_batchs_write_of_records(
     records = list(news.collections().all_docs().values())
     assert {m["state"] for m in records} == {"complete"}
     assert len({m["story_id"] for m in records}) == 1
+
+
+class _Watched:
+    """The real embedder, flagging when the model is first given chunks to embed."""
+
+    def __init__(self, inner: Any, embedding: threading.Event) -> None:
+        self._inner = inner
+        self._embedding = embedding
+
+    def embed_with_sentences(self, texts: Any, spans: Any) -> Any:
+        self._embedding.set()
+        return self._inner.embed_with_sentences(texts, spans)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def test_a_homes_first_ingest_embeds_while_the_store_opens(
+    index_config: IndexConfig, embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # A new home has no store to read records from: the model gets the first batch before the
+    # store is opened (chromadb's import and client, ~0.5 s), not after it.
+    embedding = threading.Event()
+    news = NewsIndex(index_config, embedder=_Watched(embedder, embedding))
+    opened_after_embedding: list[bool] = []
+    real_collections = news.collections
+
+    def collections(*, create: bool = False) -> Any:
+        if not opened_after_embedding:
+            opened_after_embedding.append(embedding.wait(timeout=5))  # old order: waits in vain
+        return real_collections(create=create)
+
+    monkeypatch.setattr(news, "collections", collections)
+    folder = write_articles(tmp_path / "a", [("bridge.txt", BRIDGE), ("orchard.md", ORCHARD)])
+    report = news.ingest([folder])
+    assert opened_after_embedding == [True]
+    assert sorted(report.added) == ["bridge.txt", "orchard.md"]
+    # ...and a second ingest into that home reads what the first stored, as before.
+    again = NewsIndex(index_config, embedder=embedder).ingest([folder])
+    assert (again.added, again.unchanged) == ([], 2)
