@@ -73,3 +73,14 @@ def test_an_outlet_named_again_in_the_question_proper_is_no_new_side():
     sides = outlet_sides(question, ["The Guardian", "ESPN"])
     assert [s.outlet for s in sides] == ["The Guardian", "ESPN"]
     assert all("Guardian" not in s.query for s in sides)
+
+
+def test_a_side_whose_clause_names_nothing_is_searched_with_the_questions_names():
+    question = (
+        "Does the Guardian report a big game for Tyreek Hill, compared to the season totals "
+        "discussed in the New York Times?"
+    )
+    guardian, times = outlet_sides(question, ["The Guardian", "The New York Times"])
+    assert "Tyreek Hill" in times.query and "season totals" in times.query
+    assert guardian.query.count("Tyreek Hill") == 1  # a clause that names him is left as is
+    assert "Guardian" not in times.query and "York" not in times.query

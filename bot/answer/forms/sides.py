@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.answer.text import content_terms
+from bot.answer.text import QUESTION_WORDS, STOPWORDS, content_terms
 from index.api import MONTH_NAMES, MONTH_WORDS, MONTHS
 
 # Where one side's clause ends and the next begins ("..., while the article from X says ...").
@@ -155,10 +155,11 @@ def outlet_sides(question: str, outlets: list[str]) -> list[Side]:
                 nxt_lo, nxt_hi, _ = segments[at + 1]
                 part += " " + _strip_mentions(question[nxt_lo:nxt_hi], named, nxt_lo)
             own[i].append(part)
+    subject = _names(_strip_mentions(question, named, 0))
     return [
         Side(
             outlet,
-            _clean(" ".join([*own[i], *shared])),
+            _clean(_about(" ".join([*own[i], *shared]), subject)),
             outlet=outlet,
             day=days.get(i),
         )
@@ -196,7 +197,11 @@ def _one_outlet(question: str, mentions: list[tuple[int, int, str]]) -> list[Sid
         clauses = [_strip_mentions(question, mentions, 0)]
     if len(clauses) == 1 and (len(mentions) > 1 or _BOTH.search(question)):
         clauses *= 2
-    return [Side(outlet, _clean(" ".join([c, *asks])), outlet=outlet, day=_day(c)) for c in clauses]
+    subject = _names(_strip_mentions(question, mentions, 0))
+    return [
+        Side(outlet, _clean(_about(" ".join([c, *asks]), subject)), outlet=outlet, day=_day(c))
+        for c in clauses
+    ]
 
 
 def entity_sides(question: str) -> list[Side]:
@@ -256,6 +261,30 @@ def _mentions(question: str, outlets: list[str]) -> list[tuple[int, int, str]]:
         if before:
             kept.append((m.start(), m.end(), before[-1][2]))
     return sorted(kept)
+
+
+def _names(text: str) -> list[str]:
+    """The names a question uses, as written: capitalised words past its first, no months."""
+    found = re.findall(r"(?<!^)(?<![\w'’-])[A-Z][\w'’.&-]*", text.strip())
+    out: list[str] = []
+    for word in found:
+        bare = re.sub(r"(?:'s|’s)$", "", word).strip(".")
+        low = bare.lower()
+        if low in STOPWORDS or low in QUESTION_WORDS or low in MONTHS or not bare:
+            continue
+        if bare not in out:
+            out.append(bare)
+    return out
+
+
+def _about(clause: str, names: list[str]) -> str:
+    """A side's clause, with the question's names when it holds none of them ("..., compared to
+    the season totals discussed in the Times" is about the Tyreek Hill of the first clause)."""
+    held = {w.lower() for w in re.findall(r"[\w'’.&-]+", clause)}
+    held |= {re.sub(r"(?:'s|’s)$", "", w) for w in held}
+    if not names or any(n.lower() in held for n in names):
+        return clause
+    return f"{clause} {' '.join(names)}"
 
 
 def _says(text: str) -> bool:
