@@ -176,3 +176,31 @@ def test_a_questions_topic_drops_outlets_dates_and_words_about_reporting():
     assert {"tram", "line", "fares"} <= words
     assert not words & {"courier", "daily", "ledger", "may", "2", "2024", "report", "article"}
     assert not words & {"published", "coverage", "consistent"}
+
+
+def test_the_report_of_the_day_the_question_gives_is_the_one_quoted(
+    embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
+):
+    # The day window spans a day either side (time zones); a report of the very day asked for
+    # wins over the day before's, even when the earlier one shares more of the clause's words.
+    root = tmp_path_factory.mktemp("ledger")
+    news = NewsIndex(IndexConfig(home=root / "home"), embedder=embedder)
+    articles = [
+        TRAM_ARTICLES[0],
+        (
+            "ledger_fares_preview.txt",
+            "Westport tram fares could rise, says report\n\nBy Bea Sol | Daily Ledger | "
+            "Published 2024-06-19\n\nA change in Westport tram fares was covered in a report on "
+            "Westport tram fares and the tram line.\n",
+        ),
+        TRAM_ARTICLES[1],
+    ]
+    news.ingest([write_articles(root / "articles", articles)])
+    answer = ExtractiveAnswerer(index=news).answer(
+        "Between the Courier report on the Westport tram line opening published on May 2, 2024, "
+        "and the Daily Ledger report on Westport tram fares published on June 20, 2024, was there "
+        "a change in how the tram was covered?"
+    )
+    ledger = next(line for line in answer.lines if line.label == "Daily Ledger")
+    assert ledger.date == "2024-06-20"
+    assert ledger.text.startswith("Fares on the Westport tram line will rise by a fifth in July")

@@ -204,6 +204,11 @@ def _options(index: SourceIndex, request: FormRequest, side: Side) -> list[Score
     for query, lo, hi, identified in attempts:
         passages = index.search(query, k=K, since=lo, until=hi, outlets=outlets, novelty=0.0)
         found = _ranked(Question(side.query), passages, side.terms, identified)
+        if found and identified and side.day is not None:
+            # The window spans a day either side (time zones); when a report of the very day
+            # the question gives is there, it is the one meant.
+            day = side.day.isoformat()
+            found = [s for s in found if (s.passage.published or "")[:10] == day] or found
         if found:
             return found
     return []
