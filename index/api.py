@@ -308,24 +308,21 @@ class NewsIndex:
                 web.close()
 
     @property
+    def _embedded(self) -> bool:
+        """Is the store an embedded one this index opens itself (no server, no given client)?"""
+        return not self.config.chroma_url and self._injected_client is None
+
+    @property
     def _store_absent(self) -> bool:
         """An embedded store this index would open itself, not made yet: it holds nothing."""
-        return (
-            not self.config.chroma_url
-            and self._injected_client is None
-            and not embedded_store_exists(self.config.home)
-        )
+        return self._embedded and not embedded_store_exists(self.config.home)
 
     @property
     def _owns_store(self) -> bool:
         """An embedded store this index opens itself, and it is there: only newsbot's ingests
         write to it, one at a time (the ingest lock), so their saved records can stand for it
         (a store deleted by hand is not stood for)."""
-        return (
-            not self.config.chroma_url
-            and self._injected_client is None
-            and embedded_store_exists(self.config.home)
-        )
+        return self._embedded and embedded_store_exists(self.config.home)
 
     def _web_session(self) -> WebSession:
         """A fetcher and this collection's per-URL state (validators, feed items)."""

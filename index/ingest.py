@@ -110,8 +110,8 @@ class Ingestor:
         # Only newsbot's own ingests write this store (embedded): a sealed copy of the records
         # stands for it until the first change (`Catalog.load_sealed`).
         self._trust_sealed = trust_sealed
-        # No store exists yet (an embedded store's folder is missing): it holds no records, so
-        # it is opened at the first write, while the first batch is being embedded.
+        # No store exists yet (no embedded store's database under the home): it holds no
+        # records, so it is opened at the first write, while the first batch is being embedded.
         self._store_absent = store_absent
         self._embedder = embedder
         self._chunk_tokens = chunk_tokens
@@ -134,16 +134,13 @@ class Ingestor:
     ) -> IngestReport:
         """Add new articles, replace changed ones, skip unchanged ones; with `prune`, drop
         files vanished from the given folders. `paths` may hold http(s) URLs."""
-        started = time.perf_counter()
-        report = IngestReport()
         check_local(paths)  # fail before any work on a path that does not exist
+        # One batch is embedded in the model's thread while the main thread writes the batch
+        # before it and reads and cleans the entries of the next: ingest costs about the
+        # model's time. On any failure, batches not started yet are dropped.
         model = ThreadPoolExecutor(1, thread_name_prefix="newsbot-embed")
-        if self._first_run():
-            # A home's first ingest embeds whatever it finds: the model loads (~0.7 s) while the
-            # store opens (~0.5 s: chromadb's import and client) instead of after it.
-            model.submit(self._load_model)
         try:
-            return self._run(paths, prune, progress, model, started, report)
+            return self._run(paths, prune, progress, model)
         finally:
             model.shutdown(wait=True, cancel_futures=True)
 
@@ -153,9 +150,9 @@ class Ingestor:
         prune: bool,
         progress: Progress | None,
         model: ThreadPoolExecutor,
-        started: float,
-        report: IngestReport,
     ) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
         sealed = self._sealed_records()
         if sealed is not None:  # the store is not opened unless this run changes something
             owed, (stored, from_copy) = False, (sealed[0], True)
@@ -178,46 +175,43 @@ class Ingestor:
         sources = SourceRun(paths, Context(held, self._web, self._max_file_bytes))
         found: set[str] = set()
         todo: list[_Prepared] = []
-        # One batch is embedded (model threads) while the main thread writes the batch before
-        # it and reads and cleans the entries of the next: ingest costs about the model's time.
         in_flight: _Embedding | None = None
         batch_size = END_BATCH_ARTICLES
         self._owed = []
-        with model:
-            try:
-                for n, entry in enumerate(sources.entries(), 1):
-                    if entry.key:
-                        found.add(key_id(entry.key))
-                    if isinstance(entry, Failed):
-                        report.skipped.append({"source": entry.source, "reason": entry.reason})
-                    elif isinstance(entry, Unchanged):
-                        report.unchanged += 1
-                    elif (prepared := self._prepare(entry, records, report)) is not None:
-                        if in_flight is None and not todo:  # load the model while reading on
-                            model.submit(self._load_model)
-                        todo.append(prepared)
-                    if len(todo) >= batch_size:
-                        in_flight = self._next_batch(model, todo, records, report, in_flight)
-                        todo, batch_size = [], BATCH_ARTICLES
-                    if progress:
-                        progress(n, 0, entry.source)  # 0: the total is not known up front
-                # The last batch is cut so that its tail end, written after the model is done,
-                # is short.
-                tail = todo[-END_BATCH_ARTICLES:] if len(todo) > END_BATCH_ARTICLES else []
-                if tail:
-                    todo = todo[: -len(tail)]
+        try:
+            for n, entry in enumerate(sources.entries(), 1):
+                if entry.key:
+                    found.add(key_id(entry.key))
+                if isinstance(entry, Failed):
+                    report.skipped.append({"source": entry.source, "reason": entry.reason})
+                elif isinstance(entry, Unchanged):
+                    report.unchanged += 1
+                elif (prepared := self._prepare(entry, records, report)) is not None:
+                    if in_flight is None and not todo:  # load the model while reading on
+                        model.submit(self._load_model)
+                    todo.append(prepared)
+                if len(todo) >= batch_size:
                     in_flight = self._next_batch(model, todo, records, report, in_flight)
-                    todo = tail
-                self._finish_batch(
-                    self._next_batch(model, todo, records, report, in_flight), records, report
-                )
-            except BaseException:
-                # The records owed `complete` have their chunks written: a failure (a model
-                # error, a lost store) keeps them; a kill -9 loses them and the rerun redoes them.
-                with suppress(Exception):
-                    self._pay_owed()
-                raise
-            self._pay_owed()
+                    todo, batch_size = [], BATCH_ARTICLES
+                if progress:
+                    progress(n, 0, entry.source)  # 0: the total is not known up front
+            # The last batch is cut so that its tail end, written after the model is done,
+            # is short.
+            tail = todo[-END_BATCH_ARTICLES:] if len(todo) > END_BATCH_ARTICLES else []
+            if tail:
+                todo = todo[: -len(tail)]
+                in_flight = self._next_batch(model, todo, records, report, in_flight)
+                todo = tail
+            self._finish_batch(
+                self._next_batch(model, todo, records, report, in_flight), records, report
+            )
+        except BaseException:
+            # The records owed `complete` have their chunks written: a failure (a model
+            # error, a lost store) keeps them; a kill -9 loses them and the rerun redoes them.
+            with suppress(Exception):
+                self._pay_owed()
+            raise
+        self._pay_owed()
         report.sources = [o.as_dict() for o in sources.outcomes]
         if self._web is not None:  # only now that the articles are stored
             self._web.state.commit(held)
@@ -239,10 +233,6 @@ class Ingestor:
         return report
 
     # ---- steps -----------------------------------------------------------------------
-    def _first_run(self) -> bool:
-        """Has no ingest finished in this home yet (no records copy saved)?"""
-        return self._records_cache is not None and not self._records_cache.exists()
-
     def _sealed_records(self) -> tuple[Catalog, str] | None:
         """The records and generation the last run saved, when they stand for the store."""
         if not self._trust_sealed or self._records_cache is None:

@@ -7,6 +7,7 @@ import pytest
 from bot.answer.citations import normalise_space
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.forms.compare import HEAD
+from bot.answer.forms.side_evidence import as_written
 from index.clean import clean_article
 from tests.fakes.outlets import OUTLET_ARTICLES
 
@@ -59,3 +60,10 @@ def test_sides_that_are_not_outlets_each_get_their_own_sentence(answerer: Extrac
         "reuters_bank.txt",
         "reuters_rates.txt",
     ]
+
+
+def test_a_lower_case_side_takes_the_quotes_capitals_only_from_a_name():
+    assert as_written("harbor bank", "Harbor Bank collapsed on Tuesday.") == "Harbor Bank"
+    # Capitalised only because it starts the sentence: no name, the side stays as typed.
+    assert as_written("central bank", "Central bank officials met.") == "central bank"
+    assert as_written("Harbor Bank", "harbor bank") == "Harbor Bank"  # typed with capitals

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -105,6 +106,10 @@ def test_a_neighbour_well_below_the_best_sentence_stays_out():
     # Only sentences next to the best one join it, however well they score.
     far = _scored(passage, 2, 0.59)
     assert _with_neighbour(best, [best, far]).span == (0, 33)
+    # A neighbour is judged on its own meaning and words, not on a score its neighbour (the
+    # best sentence) lifted.
+    lifted = replace(_scored(passage, 1, 0.2), score=0.58)
+    assert _with_neighbour(best, [best, lifted]).span == (0, 33)
 
 
 TRAM_ARTICLES = [

@@ -235,7 +235,7 @@ class DiesAtWrite(Collections):
     """Real Chroma collections that fail at the n-th write (0-based), before it happens."""
 
     WRITES = (
-        "put_doc",
+        "put_docs",
         "mark_pending",
         "delete_docs",
         "add_chunks",
@@ -263,13 +263,16 @@ class DiesAtWrite(Collections):
         return attr
 
 
-def _ingestor(news: NewsIndex, cols: Collections, embedder: Embedder) -> Ingestor:
+def _ingestor(
+    news: NewsIndex, cols: Collections, embedder: Embedder, *, store_absent: bool = False
+) -> Ingestor:
     return Ingestor(
         cols,
         embedder,
         chunk_tokens=news.config.chunk_tokens,
         chunk_overlap=news.config.chunk_overlap,
         max_file_bytes=news.config.max_file_bytes,
+        store_absent=store_absent,
     )
 
 
@@ -423,3 +426,43 @@ def test_readers_see_one_version_of_an_article_a_killed_update_left_half_done(
     passages = reader.search("How much did the bridge repairs cost?", k=10, per_story=10)
     assert "86 million" in " ".join(p.text for p in passages)
     assert old["bridge.txt"] not in {p.article_id for p in passages}
+
+
+def test_a_first_ingest_stopped_at_any_write_is_completed_by_a_rerun(
+    stores: Path, embedder: Embedder, tmp_path: Path
+):
+    """A new home's first ingest (no store yet: records start empty, the store opens at the
+    first write, after the first batch went to the model), stopped before each write in turn."""
+    model = Memoised(embedder)
+    articles = [
+        ("bridge.txt", BRIDGE),
+        ("chess.txt", CHESS),
+        ("chess-copy.txt", CHESS),
+        ("orchard.txt", ORCHARD),
+    ]
+    reference = NewsIndex(in_shared_home(stores, "first-reference"), embedder=model)
+    folder = write_articles(tmp_path / "reference", articles)
+    _ingestor(reference, reference.collections(create=True), model, store_absent=True).run([folder])
+    want_sources, want_chunks = _contents(reference)
+    assert len(want_sources) == 4
+    crash_points = 0
+    for fail_at in range(100):
+        news = NewsIndex(in_shared_home(stores, f"first{fail_at}"), embedder=model)
+        folder = write_articles(tmp_path / f"first-{fail_at}", articles)
+        dying = DiesAtWrite(news.client, news.collection_name, fail_at=fail_at)
+        try:
+            _ingestor(news, dying, model, store_absent=True).run([folder])
+            crashed = False
+        except SimulatedCrash:
+            crashed = True
+            crash_points += 1
+            rerun = _ingestor(news, news.collections(), model).run([folder])
+            assert not rerun.skipped
+        sources, chunks = _contents(news)
+        assert (sources, chunks) == (want_sources, want_chunks), f"crash before write {fail_at}"
+        assert_consistent(news, documents=4, chunks=sum(want_chunks.values()))
+        if not crashed:
+            break
+    else:
+        pytest.fail("the run never finished: more writes than expected")
+    assert crash_points >= 4  # dirty flag, records, chunks, records complete, generation

@@ -38,7 +38,8 @@ CHOICES = 4  # stories per side tried in the assignment
 MIN_SEMANTIC = 0.3  # a side's sentence at least this close to its clause, or nothing on it
 MIN_COVERAGE = 0.15  # ... or holding this share of its words (weighted by rarity)
 SHORT_QUOTE = 60  # a sentence shorter than this is quoted with the one after it
-PAIR_RATIO = 0.7  # a side's quote takes in the sentence next to its best if it scores this share
+PAIR_RATIO = 0.7  # a side's quote takes in the sentence next to its best when that one is
+# this close to the clause on its own words and meaning (`_own`)
 PAIR_CHARS = 500  # ... and the two together are no longer than this
 
 
@@ -128,15 +129,22 @@ def also_reported(
     From the whole question's passages and from a search of its topic alone (no outlets, dates
     or words about the reporting, one passage per story): reports the question does not name."""
     pools = [request.found.ranked]
-    query = topic(request.standalone, index.named_outlets(request.standalone))
-    if content_terms(query):
+    outlets = index.named_outlets(request.standalone)
+    query = topic(request.standalone, outlets)
+    if outlets and content_terms(query):  # without outlets the topic is the question again
         passages = index.search(
             query, k=ALSO_K, since=request.since, until=request.until, per_story=1, novelty=0.0
         )
         pools.append(_ranked(Question(query), passages, frozenset(), identified=False))
-    # Each pool's sentences against its own best (scores of two queries are not comparable).
+    # Each pool's sentences against its own best (scores of two queries are not comparable);
+    # a pool whose best scores nothing (a repeat penalty can make it negative) offers nothing.
     relative = sorted(
-        ((s.score / pool[0].score, i, s) for pool in pools if pool for i, s in enumerate(pool)),
+        (
+            (s.score / pool[0].score, i, s)
+            for pool in pools
+            if pool and pool[0].score > 0
+            for i, s in enumerate(pool)
+        ),
         key=lambda t: (-t[0], t[1]),
     )
     cited = {e.best.passage.story_id for e in evidence if e.best is not None}
@@ -174,7 +182,10 @@ def as_written(label: str, text: str) -> str:
     if label != label.lower():
         return label
     m = re.search(r"(?<!\w)" + re.escape(label) + r"(?!\w)", text, re.IGNORECASE)
-    return m.group(0) if m else label
+    # Only a name capitalised throughout: "Central bank" at a sentence's start is no name.
+    if m is None or not all(w[:1].isupper() for w in m.group(0).split()):
+        return label
+    return m.group(0)
 
 
 def quote_span(s: Scored) -> tuple[int, int]:
@@ -252,7 +263,8 @@ def _with_neighbour(best: Scored, ranked: list[Scored]) -> Scored:
     ]
     if not beside:
         return best
-    a, b = min(best.span[0], beside[0].span[0]), max(best.span[1], beside[0].span[1])
+    other = max(beside, key=_own)
+    a, b = min(best.span[0], other.span[0]), max(best.span[1], other.span[1])
     if b - a > PAIR_CHARS:
         return best
     return replace(best, span=(a, b), text=best.passage.text[a:b])

@@ -8,6 +8,7 @@ outlets, each searched with the question minus the other side.
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import re
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ _FRAME = re.compile(
     re.IGNORECASE,
 )
 _MONTH = MONTH_WORDS
+_WEEKDAYS = frozenset(d.lower() for d in calendar.day_name)
 _ISO_DAY = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)(?:T[\d:+\-.Z]*)?")
 _WRITTEN_DAY = re.compile(
     rf"\b(?:({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)"
@@ -132,30 +134,30 @@ def outlet_sides(question: str, outlets: list[str]) -> list[Side]:
     if len({outlet for _, _, outlet in mentions}) == 1:
         return _one_outlet(question, mentions)
     segments = _segments(question)
-    named = mentions
-    mentions = _sides_named(mentions, segments)
+    every = mentions  # every mention is stripped from the words searched for
+    mentions = _sides_named(every, segments)  # the mentions that each name a side
     own: dict[int, list[str]] = {i: [] for i in range(len(mentions))}
     days: dict[int, date | None] = {}
     shared: list[str] = []
     for at, (start, end, _) in enumerate(segments):
         inside = [i for i, (a, _, _) in enumerate(mentions) if start <= a < end]
         if not inside:
-            shared.append(_strip_mentions(question[start:end], named, start))
+            shared.append(_strip_mentions(question[start:end], every, start))
             continue
         for i in inside:
             # Two outlets in one clause ("A by X contradicts B reported by Y"): each takes the
             # words from the mention before it to the mention after it.
             lo = mentions[i - 1][1] if i - 1 in inside else start
             hi = mentions[i + 1][0] if i + 1 in inside else end
-            part = _strip_mentions(question[lo:hi], named, lo)
+            part = _strip_mentions(question[lo:hi], every, lo)
             days[i] = _day(part) or _day(question[start:end])
             if not _says(part):  # "..., while X and Y focus on ...": X takes the whole clause
-                part = _strip_mentions(question[start:end], named, start)
+                part = _strip_mentions(question[start:end], every, start)
             if not _says(part) and at + 1 < len(segments):
                 nxt_lo, nxt_hi, _ = segments[at + 1]
-                part += " " + _strip_mentions(question[nxt_lo:nxt_hi], named, nxt_lo)
+                part += " " + _strip_mentions(question[nxt_lo:nxt_hi], every, nxt_lo)
             own[i].append(part)
-    subject = _names(_strip_mentions(question, named, 0))
+    subject = _question_names(_strip_mentions(question, every, 0))
     return [
         Side(
             outlet,
@@ -197,7 +199,7 @@ def _one_outlet(question: str, mentions: list[tuple[int, int, str]]) -> list[Sid
         clauses = [_strip_mentions(question, mentions, 0)]
     if len(clauses) == 1 and (len(mentions) > 1 or _BOTH.search(question)):
         clauses *= 2
-    subject = _names(_strip_mentions(question, mentions, 0))
+    subject = _question_names(_strip_mentions(question, mentions, 0))
     return [
         Side(outlet, _clean(_about(" ".join([c, *asks]), subject)), outlet=outlet, day=_day(c))
         for c in clauses
@@ -226,9 +228,10 @@ def entity_sides(question: str) -> list[Side]:
 
 
 def topic(question: str, outlets: list[str]) -> str:
-    """What a question asks about, without the outlets it names, its dates and its words about
-    the reporting ("between the Verge's report on 3 Nov and ..., was the coverage consistent?")."""
-    return _clean(_strip_mentions(question, _mentions(question, outlets), 0))
+    """What a question asks about, without the outlets it names, its dates and years and its
+    words about the reporting ("between the Verge's report on 3 Nov and ..., was the coverage
+    consistent?")."""
+    return undated(_clean(_strip_mentions(question, _mentions(question, outlets), 0)))
 
 
 def undated(query: str) -> str:
@@ -263,16 +266,17 @@ def _mentions(question: str, outlets: list[str]) -> list[tuple[int, int, str]]:
     return sorted(kept)
 
 
-def _names(text: str) -> list[str]:
-    """The names a question uses, as written: capitalised words past its first, no months."""
+def _question_names(text: str) -> list[str]:
+    """The names a question uses, as written: capitalised words past its first (which is
+    capitalised anyway), no months or weekdays."""
     found = re.findall(r"(?<!^)(?<![\w'’-])[A-Z][\w'’.&-]*", text.strip())
     out: list[str] = []
     for word in found:
         bare = re.sub(r"(?:'s|’s)$", "", word).strip(".")
         low = bare.lower()
-        if low in STOPWORDS or low in QUESTION_WORDS or low in MONTHS or not bare:
+        if low in STOPWORDS or low in QUESTION_WORDS or low in MONTHS or low in _WEEKDAYS:
             continue
-        if bare not in out:
+        if bare and bare not in out:
             out.append(bare)
     return out
 

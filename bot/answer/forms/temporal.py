@@ -40,15 +40,13 @@ class Temporal:
         if len(sides) < 2:
             return None
         evidence = gather(self._index, request, sides)
-        if all(e.best is None for e in evidence):
-            return None
+        if sum(1 for e in evidence if e.best is not None and e.best.passage.published) < 2:
+            return None  # undated articles cannot be put in order: the factoid answer instead
         extra = also_reported(self._index, request, evidence, ALSO_RATIO, ALSO_MOST)
         citations, numbers, more = cite(evidence, extra)
         own = _in_date_order([line(e, n) for e, n in zip(evidence, numbers, strict=True)])
-        if sum(1 for ln in own if ln.n and ln.date) < 2:
-            return None  # undated articles cannot be put in order: the factoid answer instead
         head = order_sentence(own)
-        # Another dated report on the same matter, from a story no side cites, joins the
+        # Other dated reports on the same matter, from stories no side cites, join the
         # timeline (reporting between the two, or after them).
         also = [
             AnswerLine(
