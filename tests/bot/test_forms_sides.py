@@ -84,3 +84,18 @@ def test_a_side_whose_clause_names_nothing_is_searched_with_the_questions_names(
     assert "Tyreek Hill" in times.query and "season totals" in times.query
     assert guardian.query.count("Tyreek Hill") == 1  # a clause that names him is left as is
     assert "Guardian" not in times.query and "York" not in times.query
+
+
+def test_a_side_named_by_its_month_is_a_when_not_a_word_to_hold():
+    first, second = entity_sides("did the march talks come before the april ones?")
+    assert (first.label, first.month, second.label, second.month) == (
+        "March talks",
+        3,
+        "April ones",
+        4,
+    )
+    # Neither side needs its month (or "ones") in a sentence: an article's date is metadata.
+    assert first.terms == {"talk"} and second.terms == frozenset()
+    # Each is searched with the whole question less the other side's month.
+    assert "talks" in second.query and "march" not in second.query.lower()
+    assert "april" not in first.query.lower()

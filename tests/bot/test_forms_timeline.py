@@ -99,3 +99,15 @@ def test_copies_of_a_story_that_disagree_are_flagged(
     assert {v.n for v in conflict.versions} <= numbers
     other = next(line for line in answer.lines if line.label == "Another copy")
     assert "days" in other.text and other.n[0] in numbers
+
+
+def test_rounds_named_by_their_months_come_in_date_order(answerer: ExtractiveAnswerer):
+    # The articles never write "March" or "April" in the sentences: their dates say it.
+    answer = answerer.answer("did the april ferry talks happen after the march ones?")
+    assert answer.kind == "temporal" and not answer.abstained
+    assert answer.answer.startswith("March ones (7 Mar 2025) came first, then April ferry talks")
+    sources = {c.n: c.source for c in answer.citations}
+    assert [sources[ln.n[0]] for ln in answer.lines if ln.n] == [
+        "first_round.txt",
+        "second_round.txt",
+    ]

@@ -30,7 +30,7 @@ from bot.answer.question import Question
 from bot.answer.scoring import Scored
 from bot.answer.text import content_terms, stem, words
 from bot.models import AnswerLine, Citation
-from index.api import Passage
+from index.api import MONTHS, Passage
 
 K = 6  # passages per side
 ALSO_K = 8  # passages searched for other reports on the matter
@@ -148,11 +148,15 @@ def also_reported(
         key=lambda t: (-t[0], t[1]),
     )
     cited = {e.best.passage.story_id for e in evidence if e.best is not None}
+    # Another report is on the matter if it holds one of the question's words besides its
+    # months ("frost so late in April" is no report on the April ferry talks).
+    matter = set(content_terms(" ".join(w for w in query.split() if w.lower() not in MONTHS)))
     out: list[Scored] = []
     for share, _, s in relative:
         if share < ratio or len(out) >= most:
             break
-        if s.passage.story_id not in cited and s.passage.published:
+        held = {stem(w) for w in words(s.text)}
+        if s.passage.story_id not in cited and s.passage.published and matter & held:
             out.append(s)
             cited.add(s.passage.story_id)
     return out
@@ -215,6 +219,8 @@ def _options(index: SourceIndex, request: FormRequest, side: Side) -> list[Score
     for query, lo, hi, identified in attempts:
         passages = index.search(query, k=K, since=lo, until=hi, outlets=outlets, novelty=0.0)
         found = _ranked(Question(side.query), passages, side.terms, identified)
+        if side.month is not None:  # "the february round": reports of that month
+            found = [s for s in found if _month_of(s.passage.published) == side.month]
         if found and identified and side.day is not None:
             # The window spans a day either side (time zones); when a report of the very day
             # the question gives is there, it is the one meant.
@@ -274,6 +280,11 @@ def _own(s: Scored) -> float:
     """A sentence's closeness to the clause on its own words (no credit from its neighbours,
     which for a sentence next to the best one would be the best one's words)."""
     return s.semantic + s.coverage
+
+
+def _month_of(published: str | None) -> int | None:
+    """The month of an ISO date ("2025-02-28" -> 2)."""
+    return int(published[5:7]) if published and len(published) >= 7 else None
 
 
 def _relevant(s: Scored) -> bool:

@@ -121,6 +121,9 @@ class Side:
     outlet: str | None = None  # search only this outlet's articles
     day: date | None = None  # the date the question gives for this side's report
     terms: frozenset[str] = frozenset()  # stems a sentence on this (non-outlet) side holds
+    # A side named by a month ("the february round"): reports published in that month, whether
+    # or not their sentences say the month (an article's date is its metadata, not its text).
+    month: int | None = None
 
 
 def outlet_sides(question: str, outlets: list[str]) -> list[Side]:
@@ -220,11 +223,50 @@ def entity_sides(question: str) -> list[Side]:
             continue
         rest_a = question[: m.start("b")] + question[m.end("b") :]
         rest_b = question[: m.start("a")] + question[m.end("a") :]
+        month_a, month_b = _month_named(a), _month_named(b)
+        if month_a is not None or month_b is not None:  # the month is a when, not a word to hold
+            terms_a = frozenset(_undated_terms(a)) - _PRO_FORMS
+            terms_b = frozenset(_undated_terms(b)) - _PRO_FORMS
+            # Each side is searched with the whole question less the other side's month: "the
+            # april ones" are talks too.
+            rest_a, rest_b = _drop_months(question, b), _drop_months(question, a)
         return [
-            Side(a, _clean(rest_a), terms=terms_a - terms_b),
-            Side(b, _clean(rest_b), terms=terms_b - terms_a),
+            Side(_month_case(a), _clean(rest_a), terms=terms_a - terms_b, month=month_a),
+            Side(_month_case(b), _clean(rest_b), terms=terms_b - terms_a, month=month_b),
         ]
     return []
+
+
+# "the april ones": a word standing for the other side's noun, which no sentence need hold.
+_PRO_FORMS = frozenset(content_terms("one ones"))
+
+
+def _month_named(side: str) -> int | None:
+    """The month a side's words name ("the february round" -> 2), if exactly one."""
+    months = {MONTHS[w] for w in re.findall(r"[a-z]+", side.lower()) if w in MONTH_NAMES}
+    return months.pop() if len(months) == 1 else None
+
+
+def _month_case(side: str) -> str:
+    """A side as typed, its month names capitalised ("february talks" -> "February talks")."""
+    return re.sub(
+        r"\b(" + "|".join(MONTH_NAMES) + r")\b", lambda m: m.group(1).capitalize(), side, flags=re.I
+    )
+
+
+def _drop_months(question: str, side: str) -> str:
+    """The question without the month names of `side`."""
+    months = [w for w in re.findall(r"[a-z]+", side.lower()) if w in MONTH_NAMES]
+    return (
+        re.sub(r"\b(?:" + "|".join(months) + r")\b", " ", question, flags=re.I)
+        if months
+        else question
+    )
+
+
+def _undated_terms(side: str) -> list[str]:
+    """A side's content stems without its month names."""
+    return content_terms(" ".join(w for w in side.split() if w.lower() not in MONTH_NAMES))
 
 
 def topic(question: str, outlets: list[str]) -> str:
