@@ -27,7 +27,7 @@ from index.errors import (
     StoreUnavailableError,
     UnsupportedFileError,
 )
-from index.months import MONTH_NAMES, MONTH_WORDS, MONTHS
+from index.months import MONTH_NAMES, MONTH_WORDS, MONTHS, WEEKDAY_NAMES
 from index.passage import Passage
 from index.report import IngestReport
 from index.sentences import sentence_spans
@@ -48,6 +48,7 @@ __all__ = [
     "MONTHS",
     "MONTH_NAMES",
     "MONTH_WORDS",
+    "WEEKDAY_NAMES",
     "EmbeddingModelError",
     "FetchOptions",
     "IndexConfig",

@@ -1,4 +1,4 @@
-"""Month names and abbreviations, taken from dateutil's parser table rather than typed out."""
+"""Month and weekday names, taken from dateutil's parser table rather than typed out."""
 
 from __future__ import annotations
 
@@ -14,3 +14,5 @@ MONTHS: dict[str, int] = {
 MONTH_NAMES: tuple[str, ...] = tuple(names[-1].lower() for names in parserinfo.MONTHS)
 # Longest first, so a regex alternation prefers "september" to "sep".
 MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
+# "monday" ... "sunday".
+WEEKDAY_NAMES: tuple[str, ...] = tuple(names[-1].lower() for names in parserinfo.WEEKDAYS)

@@ -5,6 +5,7 @@ Shared by the factoid path (`bot.answer.extractive`) and the answer forms (`bot.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -27,6 +28,7 @@ class PassageSource(Protocol):
         until: date | None = None,
         per_story: int = 2,
         novelty: float = 0.3,
+        outlets: Sequence[str] | None = None,
     ) -> list[Passage]: ...
 
 

@@ -18,6 +18,7 @@ from bot.answer import scoring
 from bot.answer.analysis import PassageSource
 from bot.answer.citations import Used, build_citations, normalise_space
 from bot.answer.forms.base import FormRequest
+from bot.answer.forms.evidence import parse_iso
 from bot.answer.forms.sides import (
     Side,
     day_window,
@@ -45,19 +46,8 @@ PAIR_CHARS = 500  # ... and the two together are no longer than this
 
 @runtime_checkable
 class SourceIndex(PassageSource, Protocol):
-    """An index that searches one outlet's articles and knows which outlets a text names."""
-
-    def search(
-        self,
-        question: str,
-        *,
-        k: int = 5,
-        since: date | None = None,
-        until: date | None = None,
-        per_story: int = 2,
-        novelty: float = 0.3,
-        outlets: Sequence[str] | None = None,
-    ) -> list[Passage]: ...
+    """An index that also knows which outlets a text names (and so can search each one's
+    articles: `search(..., outlets=...)`)."""
 
     def named_outlets(self, text: str) -> list[str]: ...
 
@@ -129,7 +119,7 @@ def also_reported(
     From the whole question's passages and from a search of its topic alone (no outlets, dates
     or words about the reporting, one passage per story): reports the question does not name."""
     pools = [request.found.ranked]
-    outlets = index.named_outlets(request.standalone)
+    outlets = list(dict.fromkeys(e.side.outlet for e in evidence if e.side.outlet))
     query = topic(request.standalone, outlets)
     if outlets and content_terms(query):  # without outlets the topic is the question again
         passages = index.search(
@@ -219,13 +209,13 @@ def _options(index: SourceIndex, request: FormRequest, side: Side) -> list[Score
     for query, lo, hi, identified in attempts:
         passages = index.search(query, k=K, since=lo, until=hi, outlets=outlets, novelty=0.0)
         found = _ranked(Question(side.query), passages, side.terms, identified)
+        days = [parse_iso(s.passage.published) for s in found]
         if side.month is not None:  # "the february round": reports of that month
-            found = [s for s in found if _month_of(s.passage.published) == side.month]
-        if found and identified and side.day is not None:
+            found = [s for s, d in zip(found, days, strict=True) if d and d.month == side.month]
+        elif identified and side.day is not None:
             # The window spans a day either side (time zones); when a report of the very day
             # the question gives is there, it is the one meant.
-            day = side.day.isoformat()
-            found = [s for s in found if (s.passage.published or "")[:10] == day] or found
+            found = [s for s, d in zip(found, days, strict=True) if d == side.day] or found
         if found:
             return found
     return []
@@ -280,11 +270,6 @@ def _own(s: Scored) -> float:
     """A sentence's closeness to the clause on its own words (no credit from its neighbours,
     which for a sentence next to the best one would be the best one's words)."""
     return s.semantic + s.coverage
-
-
-def _month_of(published: str | None) -> int | None:
-    """The month of an ISO date ("2025-02-28" -> 2)."""
-    return int(published[5:7]) if published and len(published) >= 7 else None
 
 
 def _relevant(s: Scored) -> bool:

@@ -8,14 +8,13 @@ outlets, each searched with the question minus the other side.
 
 from __future__ import annotations
 
-import calendar
 import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.answer.text import QUESTION_WORDS, STOPWORDS, content_terms
-from index.api import MONTH_NAMES, MONTH_WORDS, MONTHS
+from index.api import MONTH_NAMES, MONTH_WORDS, MONTHS, WEEKDAY_NAMES
 
 # Where one side's clause ends and the next begins ("..., while the article from X says ...").
 _BREAK = re.compile(
@@ -55,7 +54,10 @@ _FRAME = re.compile(
     re.IGNORECASE,
 )
 _MONTH = MONTH_WORDS
-_WEEKDAYS = frozenset(d.lower() for d in calendar.day_name)
+_MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTH_NAMES)})\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’]s$")
+_CLAUSE_WORD = re.compile(r"[\w'’.&-]+")  # words with their hyphens, dots, apostrophes
+_NAME_WORD = re.compile(r"(?<!^)(?<![\w'’-])[A-Z][\w'’.&-]*")  # a capitalised one, not first
 _ISO_DAY = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)(?:T[\d:+\-.Z]*)?")
 _WRITTEN_DAY = re.compile(
     rf"\b(?:({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)"
@@ -243,30 +245,24 @@ _PRO_FORMS = frozenset(content_terms("one ones"))
 
 def _month_named(side: str) -> int | None:
     """The month a side's words name ("the february round" -> 2), if exactly one."""
-    months = {MONTHS[w] for w in re.findall(r"[a-z]+", side.lower()) if w in MONTH_NAMES}
+    months = {MONTHS[m.lower()] for m in _MONTH_NAME.findall(side)}
     return months.pop() if len(months) == 1 else None
 
 
 def _month_case(side: str) -> str:
     """A side as typed, its month names capitalised ("february talks" -> "February talks")."""
-    return re.sub(
-        r"\b(" + "|".join(MONTH_NAMES) + r")\b", lambda m: m.group(1).capitalize(), side, flags=re.I
-    )
+    return _MONTH_NAME.sub(lambda m: m.group(0).capitalize(), side)
 
 
 def _drop_months(question: str, side: str) -> str:
     """The question without the month names of `side`."""
-    months = [w for w in re.findall(r"[a-z]+", side.lower()) if w in MONTH_NAMES]
-    return (
-        re.sub(r"\b(?:" + "|".join(months) + r")\b", " ", question, flags=re.I)
-        if months
-        else question
-    )
+    months = {m.lower() for m in _MONTH_NAME.findall(side)}
+    return _MONTH_NAME.sub(lambda m: " " if m.group(0).lower() in months else m.group(0), question)
 
 
 def _undated_terms(side: str) -> list[str]:
     """A side's content stems without its month names."""
-    return content_terms(" ".join(w for w in side.split() if w.lower() not in MONTH_NAMES))
+    return content_terms(_MONTH_NAME.sub(" ", side))
 
 
 def topic(question: str, outlets: list[str]) -> str:
@@ -291,10 +287,10 @@ def _mentions(question: str, outlets: list[str]) -> list[tuple[int, int, str]]:
     longer outlet's mention is not one; "the same source" mentions the outlet named before it."""
     found: list[tuple[int, int, str]] = []
     for outlet in outlets:
-        words = re.findall(r"\w+", outlet)
-        if not words:
+        parts = re.findall(r"\w+", outlet)
+        if not parts:
             continue
-        pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", re.IGNORECASE)
+        pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, parts)) + r"\b", re.IGNORECASE)
         found += [(m.start(), m.end(), outlet) for m in pattern.finditer(question)]
     found.sort(key=lambda f: (f[0], -f[1]))
     kept: list[tuple[int, int, str]] = []
@@ -310,13 +306,13 @@ def _mentions(question: str, outlets: list[str]) -> list[tuple[int, int, str]]:
 
 def _question_names(text: str) -> list[str]:
     """The names a question uses, as written: capitalised words past its first (which is
-    capitalised anyway), no months or weekdays."""
-    found = re.findall(r"(?<!^)(?<![\w'’-])[A-Z][\w'’.&-]*", text.strip())
+    capitalised anyway), no months or weekdays. Its own tokens, not `text.proper_words`':
+    a name searched for keeps its digits and dots ("GPT-4", "U.S.")."""
     out: list[str] = []
-    for word in found:
-        bare = re.sub(r"(?:'s|’s)$", "", word).strip(".")
+    for word in _NAME_WORD.findall(text.strip()):
+        bare = _POSSESSIVE.sub("", word).strip(".")
         low = bare.lower()
-        if low in STOPWORDS or low in QUESTION_WORDS or low in MONTHS or low in _WEEKDAYS:
+        if low in STOPWORDS | QUESTION_WORDS or low in MONTHS or low in WEEKDAY_NAMES:
             continue
         if bare and bare not in out:
             out.append(bare)
@@ -326,8 +322,8 @@ def _question_names(text: str) -> list[str]:
 def _about(clause: str, names: list[str]) -> str:
     """A side's clause, with the question's names when it holds none of them ("..., compared to
     the season totals discussed in the Times" is about the Tyreek Hill of the first clause)."""
-    held = {w.lower() for w in re.findall(r"[\w'’.&-]+", clause)}
-    held |= {re.sub(r"(?:'s|’s)$", "", w) for w in held}
+    held = {w.lower() for w in _CLAUSE_WORD.findall(clause)}
+    held |= {_POSSESSIVE.sub("", w) for w in held}
     if not names or any(n.lower() in held for n in names):
         return clause
     return f"{clause} {' '.join(names)}"
